@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kafkaops.kraft contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: kraft
+short_description: Cluster-wide decisions for KRaft deployments (internal to the roles)
+version_added: 0.1.0
+description:
+  - C(kraft_inventory_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
+    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_node_addresses), C(kraft_sha512_from_file).
+  - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
+    plugins/module_utils/kraft_cluster.py.
+'''
+
+import base64
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_cluster import (
+    checksum_from_file,
+    decide_cluster_id,
+    inventory_problems,
+    new_cluster_id,
+    parse_properties,
+    quorum_voters,
+)
+
+
+def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False):
+    return inventory_problems(list(controllers), list(brokers),
+                              dict((h, hostvars[h]) for h in list(controllers) + list(brokers)),
+                              allow_small_quorum=allow_small_quorum)
+
+
+def kraft_decide_cluster_id(discovered, given, expected_node_ids):
+    cluster_id, source, problems = decide_cluster_id(given or None, discovered, expected_node_ids)
+    return dict(cluster_id=cluster_id, source=source, problems=problems)
+
+
+def kraft_meta_properties(slurp_results):
+    """slurp results of <dir>/meta.properties -> [{cluster.id, node.id, ..., path}] of the found ones."""
+    found = []
+    for result in slurp_results:
+        if result.get('content') is None:
+            continue
+        props = parse_properties(base64.b64decode(result['content']).decode('utf-8', 'replace'))
+        props['path'] = result.get('item')
+        found.append(props)
+    return found
+
+
+def kraft_new_cluster_id(_ignored=None):
+    return new_cluster_id()
+
+
+def kraft_quorum_voters(nodes):
+    try:
+        return quorum_voters(list(nodes))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('kraft_quorum_voters: a controller was not discovered or lacks %s' % exc)
+
+
+def kraft_node_addresses(hosts, hostvars, port_var, default_port):
+    """host:port of each node as the Ansible controller reaches it, from inventory values alone
+    (kafka_advertised_host, else the inventory name), for playbooks that run no role."""
+    addresses = []
+    for host in hosts:
+        hv = hostvars[host]
+        addresses.append('%s:%s' % (hv.get('kafka_advertised_host') or host, hv.get(port_var) or default_port))
+    return addresses
+
+
+def kraft_sha512_from_file(text, name=None):
+    try:
+        return checksum_from_file(text, name)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'kraft_inventory_problems': kraft_inventory_problems,
+            'kraft_decide_cluster_id': kraft_decide_cluster_id,
+            'kraft_new_cluster_id': kraft_new_cluster_id,
+            'kraft_quorum_voters': kraft_quorum_voters,
+            'kraft_properties': parse_properties,
+            'kraft_meta_properties': kraft_meta_properties,
+            'kraft_node_addresses': kraft_node_addresses,
+            'kraft_sha512_from_file': kraft_sha512_from_file,
+        }

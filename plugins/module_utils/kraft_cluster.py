@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kafkaops.kraft contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cluster-wide decisions taken once per run, before any host changes: inventory rules, the
+cluster ID, meta.properties parsing. Pure functions, unit-tested; exposed to playbooks as
+filters (plugins/filter/kraft.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import binascii
+import os
+import re
+
+_BASE64URL = re.compile(r'^[A-Za-z0-9_-]{22}$')
+
+
+def cluster_id_problem(value):
+    """None when `value` is a valid KRaft cluster ID, else why not."""
+    if not isinstance(value, str) or not _BASE64URL.match(value):
+        return 'must be 22 characters of base64url (A-Z a-z 0-9 - _), as printed by kafka-storage.sh random-uuid'
+    if value.startswith('-'):
+        return 'must not start with "-" (kafka-storage would read it as an option)'
+    try:
+        raw = base64.urlsafe_b64decode(value + '==')
+    except (binascii.Error, ValueError):
+        return 'is not valid base64url'
+    if len(raw) != 16 or base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=') != value:
+        return 'does not encode exactly 16 bytes'
+    return None
+
+
+def new_cluster_id(random_bytes=None):
+    """A fresh cluster ID: 16 random bytes, base64url, never starting with '-'."""
+    while True:
+        raw = random_bytes if random_bytes is not None else os.urandom(16)
+        value = base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=')
+        if not value.startswith('-'):
+            return value
+        if random_bytes is not None:
+            raise ValueError('the given bytes encode to an ID starting with "-"')
+
+
+def parse_properties(text):
+    """Java .properties subset that meta.properties uses: key=value lines, # comments."""
+    result = {}
+    for line in (text or '').splitlines():
+        line = line.strip()
+        if not line or line[0] in '#!':
+            continue
+        key, sep, value = line.partition('=')
+        if sep:
+            result[key.strip()] = value.strip()
+    return result
+
+
+def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False):
+    """Every cross-host rule the inventory breaks, one sentence each naming host and value.
+
+    controllers, brokers: host names of the two groups; hostvars: host -> its variables.
+    """
+    problems = []
+    if len(controllers) < 3 and not allow_small_quorum:
+        problems.append('group kraft_controllers has %d host(s) %s; a quorum that survives the loss of a node '
+                        'needs 3 or more (set kafka_allow_small_quorum: true only for throwaway tests)'
+                        % (len(controllers), list(controllers)))
+    if len(controllers) % 2 == 0 and controllers and not allow_small_quorum:
+        problems.append('group kraft_controllers has an even number of hosts (%d): an even quorum tolerates no more '
+                        'failures than the odd one below it; use 3 or 5' % len(controllers))
+    if not brokers:
+        problems.append('group kafka_brokers is empty')
+    for host in sorted(set(controllers) & set(brokers)):
+        problems.append('host %s is in both kraft_controllers and kafka_brokers; a node runs one process role' % host)
+    seen = {}
+    for host in list(controllers) + list(brokers):
+        node_id = hostvars.get(host, {}).get('kafka_node_id')
+        if node_id is None or node_id == '':
+            problems.append('host %s: kafka_node_id is not set; give every node a unique integer ID' % host)
+            continue
+        try:
+            node_id = int(node_id)
+        except (TypeError, ValueError):
+            problems.append('host %s: kafka_node_id %r is not an integer' % (host, node_id))
+            continue
+        if node_id < 0:
+            problems.append('host %s: kafka_node_id %d is negative' % (host, node_id))
+        if node_id in seen and seen[node_id] != host:
+            problems.append('kafka_node_id %d is used by both %s and %s' % (node_id, seen[node_id], host))
+        seen.setdefault(node_id, host)
+    for host in brokers:
+        hv = hostvars.get(host, {})
+        controller_port = hv.get('kafka_controller_port')
+        for name, port in (('kafka_broker_port', hv.get('kafka_broker_port')),
+                           ('kafka_broker_internal_port', hv.get('kafka_broker_internal_port'))):
+            if port is not None and controller_port is not None and int(port) == int(controller_port):
+                problems.append('host %s: %s %s equals kafka_controller_port; listeners need distinct ports'
+                                % (host, name, port))
+    given = None
+    for host in list(controllers) + list(brokers):
+        value = hostvars.get(host, {}).get('kafka_cluster_id')
+        if value:
+            problem = cluster_id_problem(value)
+            if problem:
+                problems.append('host %s: kafka_cluster_id %r %s' % (host, value, problem))
+            elif given is not None and value != given[1]:
+                problems.append('kafka_cluster_id differs between hosts: %s has %s, %s has %s'
+                                % (given[0], given[1], host, value))
+            given = given or (host, value)
+    return problems
+
+
+def decide_cluster_id(given, discovered, expected_node_ids):
+    """The one cluster ID for every node: given > what the formatted nodes agree on > None (new).
+
+    discovered: host -> {'cluster.id': ..., 'node.id': ..., 'path': ...} for each formatted
+    log/metadata directory found (a list per host), hosts with nothing formatted left out.
+    expected_node_ids: host -> node ID from the inventory.
+    Returns (cluster_id or None, source, problems). Problems mean: stop, change nothing.
+    """
+    problems = []
+    by_id = {}
+    for host in sorted(discovered):
+        for meta in discovered[host]:
+            cid = meta.get('cluster.id')
+            where = '%s:%s' % (host, meta.get('path', '?'))
+            if cid:
+                by_id.setdefault(cid, []).append(where)
+            node_id = meta.get('node.id')
+            expected = expected_node_ids.get(host)
+            if node_id is not None and expected is not None and str(node_id) != str(expected):
+                problems.append('%s has node.id %s in meta.properties but the inventory gives kafka_node_id %s; '
+                                'the data belongs to another node: fix the inventory (never reformat to make it fit)'
+                                % (where, node_id, expected))
+    if len(by_id) > 1:
+        problems.append('formatted nodes disagree on the cluster ID: %s' % '; '.join(
+            '%s on %s' % (cid, ', '.join(places)) for cid, places in sorted(by_id.items())))
+    if given and by_id and given not in by_id:
+        problems.append('kafka_cluster_id is %s but the formatted nodes have %s' % (given, '; '.join(
+            '%s on %s' % (cid, ', '.join(places)) for cid, places in sorted(by_id.items()))))
+    if problems:
+        return None, 'conflict', problems
+    if given:
+        return given, 'variable', []
+    if by_id:
+        return next(iter(by_id)), 'formatted nodes', []
+    return None, 'new', []
+
+
+def quorum_voters(nodes):
+    """controller.quorum.voters from the controllers' node facts ({id, host, port}), in ID order."""
+    entries = sorted((int(node['id']), '%s@%s:%s' % (node['id'], node['host'], node['port'])) for node in nodes)
+    return ','.join(entry for _, entry in entries)
+
+
+def checksum_from_file(text, file_name=None):
+    """The sha512 hex digest from an Apache .sha512 file.
+
+    Accepts `sha512sum` output (`<hex>  name`) and the `gpg --print-md` layout Apache releases
+    also use (`name: 1A2B 3C4D ...` folded over several lines).
+    """
+    text = (text or '').strip()
+    if ':' in text.split('\n', 1)[0]:
+        text = text.split(':', 1)[1]
+    else:
+        text = text.split()[0] if text else ''
+    digest = re.sub(r'\s+', '', text).lower()
+    if not re.match(r'^[0-9a-f]{128}$', digest):
+        raise ValueError('no sha512 digest found in the checksum file%s' % (' of ' + file_name if file_name else ''))
+    return digest

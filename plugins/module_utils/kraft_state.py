@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kafkaops.kraft contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions that turn Kafka protocol responses into facts and check them.
+
+No I/O here: everything is unit-tested with recorded response shapes.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import uuid
+
+
+def directory_id_to_kafka(value):
+    """kafka-python renders a directory id as a UUID string; Kafka writes base64url (22 chars)."""
+    if not value:
+        return None
+    try:
+        raw = uuid.UUID(str(value)).bytes
+    except ValueError:
+        return str(value)
+    if raw == bytes(16):
+        return None
+    return base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=')
+
+
+def _replica(replica, leader_end_offset, now_ms):
+    def timestamp(name):
+        stamp = replica.get(name)
+        return stamp if stamp is not None and stamp >= 0 else None
+
+    end_offset = replica.get('log_end_offset')
+    lag = None
+    if end_offset is not None and end_offset >= 0 and leader_end_offset is not None:
+        lag = max(leader_end_offset - end_offset, 0)
+    caught_up = timestamp('last_caught_up_timestamp')
+    return dict(
+        replica_id=replica['replica_id'],
+        directory_id=directory_id_to_kafka(replica.get('replica_directory_id')),
+        log_end_offset=end_offset,
+        lag=lag,
+        last_fetch_timestamp=timestamp('last_fetch_timestamp'),
+        last_caught_up_timestamp=caught_up,
+        caught_up_ms_ago=(now_ms - caught_up) if caught_up is not None and now_ms else None,
+    )
+
+
+def shape_quorum(response, now_ms=None):
+    """DescribeQuorum response dict -> the facts kraft_quorum_info returns.
+
+    A voter's lag is measured against the leader's own log end offset, as the leader reports it
+    (the leader is one of the voters); when the leader is unknown, lag is unknown too.
+    """
+    if response.get('error_code'):
+        raise ValueError('DescribeQuorum error %s: %s' % (response['error_code'], response.get('error_message')))
+    partitions = [p for topic in response.get('topics', []) for p in topic.get('partitions', [])]
+    if not partitions:
+        raise ValueError('DescribeQuorum response holds no partition of the metadata log')
+    part = partitions[0]
+    if part.get('error_code'):
+        raise ValueError('DescribeQuorum partition error %s: %s' % (part['error_code'], part.get('error_message')))
+    leader_id = part.get('leader_id')
+    if leader_id is None or leader_id < 0:
+        leader_id = None
+    leader_end = None
+    for voter in part.get('current_voters', []):
+        if leader_id is not None and voter['replica_id'] == leader_id:
+            leader_end = voter.get('log_end_offset')
+    voters = [_replica(v, leader_end, now_ms) for v in part.get('current_voters', [])]
+    observers = [_replica(o, leader_end, now_ms) for o in part.get('observers', [])]
+    endpoints = {}
+    for node in response.get('nodes') or []:
+        endpoints[node['node_id']] = ['%s://%s:%s' % (listener['name'], listener['host'], listener['port'])
+                                      for listener in node.get('listeners', [])]
+    for replica in voters + observers:
+        if replica['replica_id'] in endpoints:
+            replica['endpoints'] = endpoints[replica['replica_id']]
+    lags = [v['lag'] for v in voters if v['lag'] is not None]
+    return dict(
+        leader_id=leader_id,
+        leader_epoch=part.get('leader_epoch'),
+        high_watermark=part.get('high_watermark'),
+        voters=voters,
+        voter_ids=sorted(v['replica_id'] for v in voters),
+        observers=observers,
+        observer_ids=sorted(o['replica_id'] for o in observers),
+        max_voter_lag=max(lags) if len(lags) == len(voters) and lags else None,
+    )
+
+
+def quorum_problems(quorum, expected_voters=None, max_lag=None, min_epoch=None, not_leader=None):
+    """Every way the quorum falls short of the assertions, as sentences naming node and number."""
+    problems = []
+    if quorum['leader_id'] is None:
+        problems.append('no quorum leader is elected (epoch %s)' % quorum['leader_epoch'])
+    if expected_voters is not None:
+        expected = sorted(set(expected_voters))
+        missing = [n for n in expected if n not in quorum['voter_ids']]
+        extra = [n for n in quorum['voter_ids'] if n not in expected]
+        if missing:
+            problems.append('expected voters %s are not in the quorum (voters: %s)' % (missing, quorum['voter_ids']))
+        if extra:
+            problems.append('voters %s are in the quorum but not expected (expected: %s)' % (extra, expected))
+    if max_lag is not None and quorum['leader_id'] is not None:
+        for voter in quorum['voters']:
+            if voter['lag'] is None:
+                problems.append('voter %s has not reported a log end offset yet' % voter['replica_id'])
+            elif voter['lag'] > max_lag:
+                problems.append('voter %s lags the leader by %s offsets (max_lag %s)'
+                                % (voter['replica_id'], voter['lag'], max_lag))
+    if min_epoch is not None and quorum['leader_epoch'] is not None and quorum['leader_epoch'] < min_epoch:
+        problems.append('leader epoch %s is below %s' % (quorum['leader_epoch'], min_epoch))
+    if not_leader is not None and quorum['leader_id'] == not_leader:
+        problems.append('node %s is still the leader (epoch %s)' % (not_leader, quorum['leader_epoch']))
+    return problems
+
+
+def shape_cluster(response):
+    """DescribeCluster response dict -> cluster id, controller and registered brokers."""
+    if response.get('error_code'):
+        raise ValueError('DescribeCluster error %s: %s' % (response['error_code'], response.get('error_message')))
+    brokers = sorted(
+        (dict(broker_id=b['broker_id'], host=b['host'], port=b['port'], rack=b.get('rack'),
+              fenced=bool(b.get('is_fenced', False)))
+         for b in response.get('brokers', [])),
+        key=lambda b: b['broker_id'])
+    return dict(
+        cluster_id=response.get('cluster_id'),
+        controller_id=response.get('controller_id'),
+        brokers=brokers,
+        broker_ids=[b['broker_id'] for b in brokers],
+        unfenced_broker_ids=[b['broker_id'] for b in brokers if not b['fenced']],
+        fenced_broker_ids=[b['broker_id'] for b in brokers if b['fenced']],
+    )
+
+
+def shape_partitions(response):
+    """Metadata response dict -> partition health counts, and the partitions that are short."""
+    brokers = set(b.get('node_id') for b in response.get('brokers', []))
+    under_replicated = []
+    offline = []
+    total = 0
+    for topic in response.get('topics', []):
+        for part in topic.get('partitions', []):
+            total += 1
+            name = '%s-%s' % (topic.get('name'), part.get('partition_index'))
+            if part.get('leader_id', -1) < 0 or part.get('leader_id') not in brokers:
+                offline.append(name)
+            if len(part.get('isr_nodes', [])) < len(part.get('replica_nodes', [])):
+                under_replicated.append(name)
+    return dict(partition_count=total, under_replicated_partitions=sorted(under_replicated),
+                offline_partitions=sorted(offline))
+
+
+def broker_problems(cluster, expected_brokers=None, cluster_id=None, quorum=None):
+    problems = []
+    if cluster_id is not None and cluster['cluster_id'] != cluster_id:
+        problems.append('cluster id is %s, expected %s' % (cluster['cluster_id'], cluster_id))
+    for broker_id in sorted(set(expected_brokers or [])):
+        if broker_id not in cluster['broker_ids']:
+            problems.append('broker %s is not registered (registered: %s)' % (broker_id, cluster['broker_ids']))
+        elif broker_id in cluster['fenced_broker_ids']:
+            problems.append('broker %s is registered but fenced' % broker_id)
+        elif quorum is not None and broker_id not in quorum['observer_ids']:
+            problems.append('broker %s does not follow the metadata log (observers: %s)'
+                            % (broker_id, quorum['observer_ids']))
+    return problems

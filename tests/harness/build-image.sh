@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Build the Debian 12 systemd base image the test containers run, without any registry:
+# debootstrap a rootfs from Debian's mirror and `docker import` it.
+#
+# The image is tagged with a hash of this script, so editing the recipe builds a new image and
+# an unchanged recipe is never rebuilt. Java is pre-baked only to save minutes in tests; the
+# roles still install it themselves (the package task is then a no-op), and the
+# KRAFT_IMAGE_BAKE_JAVA=0 build proves that path on a bare host.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+bake_java=${KRAFT_IMAGE_BAKE_JAVA:-1}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+recipe_hash=$( (cat "$0"; echo "$bake_java") | sha256sum | cut -c1-12)
+image=${KRAFT_TEST_IMAGE:-kraft-test/debian12:$recipe_hash}
+
+if docker image inspect "$image" >/dev/null 2>&1; then
+  echo "image $image already built"
+  echo "$image" >"$here/../../.cache/image-tag" 2>/dev/null || true
+  exit 0
+fi
+
+start=$(date +%s)
+work=$(mktemp -d /var/tmp/kraft-rootfs.XXXXXX)
+rootfs=$work/rootfs
+cleanup() {
+  for m in proc sys dev/pts dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "debootstrap Debian 12 into $rootfs (mirror $mirror)"
+debootstrap --variant=minbase \
+  --include=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,procps,iproute2,netbase,openssh-server,less \
+  bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+  tail -40 "$work/debootstrap.log"; exit 1; }
+
+if [ "$bake_java" = 1 ]; then
+  mount -t proc proc "$rootfs/proc"
+  chroot "$rootfs" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null'
+  umount -l "$rootfs/proc"
+fi
+
+# A container is not a machine: units that wait for hardware or a console only slow boot.
+chroot "$rootfs" /bin/sh -e <<'EOF'
+apt-get clean
+rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+for unit in getty.target console-getty.service systemd-udevd.service systemd-udev-trigger.service \
+            systemd-logind.service systemd-remount-fs.service sys-kernel-debug.mount \
+            sys-kernel-tracing.mount apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
+            fstrim.timer ssh.service; do
+  ln -sf /dev/null "/etc/systemd/system/$unit"
+done
+echo 'APT::Install-Recommends "false";' >/etc/apt/apt.conf.d/99no-recommends
+rm -f /etc/ssh/ssh_host_*
+: >/etc/machine-id
+EOF
+printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s-security bookworm-security main\n' \
+  "$mirror" "$mirror" "$mirror" >"$rootfs/etc/apt/sources.list"
+
+tar -C "$rootfs" -c . | docker import \
+  --change 'CMD ["/lib/systemd/systemd"]' \
+  --change 'ENV container=docker' \
+  - "$image" >/dev/null
+mkdir -p "$here/../../.cache"
+echo "$image" >"$here/../../.cache/image-tag"
+echo "built $image in $(( $(date +%s) - start ))s"

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Durability probe against a live cluster: create a topic (RF 3, min.insync.replicas 2),
+produce N numbered messages with acks=all and idempotence, consume the topic from the
+beginning, and report what was acknowledged, lost and duplicated as JSON.
+
+Exit status 0 only when every acknowledged message was read back."""
+
+import argparse
+import json
+import sys
+import time
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--bootstrap', required=True, help='comma-separated host:port of brokers')
+    parser.add_argument('--topic', default='verify-durability')
+    parser.add_argument('--messages', type=int, default=1000)
+    parser.add_argument('--partitions', type=int, default=3)
+    parser.add_argument('--replication-factor', type=int, default=3)
+    parser.add_argument('--min-insync', type=int, default=2)
+    parser.add_argument('--timeout', type=float, default=60)
+    args = parser.parse_args()
+    servers = args.bootstrap.split(',')
+    report = dict(topic=args.topic, requested=args.messages)
+
+    admin = KafkaAdminClient(bootstrap_servers=servers, request_timeout_ms=30000)
+    try:
+        admin.create_topics([NewTopic(args.topic, args.partitions, args.replication_factor,
+                                      topic_configs={'min.insync.replicas': str(args.min_insync)})])
+    except TopicAlreadyExistsError:
+        pass
+    described = admin.describe_topics([args.topic])[0]
+    report['replication_factors'] = sorted(set(len(p['replica_nodes']) for p in described['partitions']))
+    topic_configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, args.topic)])
+    report['min_insync_replicas'] = int(topic_configs['topic'][args.topic]['min.insync.replicas']['value'])
+    admin.close()
+
+    producer = KafkaProducer(bootstrap_servers=servers, acks='all', enable_idempotence=True,
+                             retries=2147483647, max_in_flight_requests_per_connection=5,
+                             request_timeout_ms=15000, delivery_timeout_ms=int(args.timeout * 1000))
+    started = time.monotonic()
+    futures = [(i, producer.send(args.topic, key=b'probe', value=str(i).encode())) for i in range(args.messages)]
+    acked, failed = set(), []
+    for i, future in futures:
+        try:
+            future.get(timeout=args.timeout)
+            acked.add(i)
+        except Exception as exc:  # each failed send is counted and reported, not hidden
+            failed.append('%s: %s' % (i, exc))
+    producer.flush()
+    producer.close()
+    report['produce_seconds'] = round(time.monotonic() - started, 3)
+
+    consumer = KafkaConsumer(args.topic, bootstrap_servers=servers, auto_offset_reset='earliest',
+                             enable_auto_commit=False, consumer_timeout_ms=10000, group_id=None)
+    seen = {}
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline and not acked.issubset(seen):
+        for record in consumer:
+            value = int(record.value.decode())
+            seen[value] = seen.get(value, 0) + 1
+            if acked.issubset(seen):
+                break
+    consumer.close()
+
+    report.update(acknowledged=len(acked), failed_sends=len(failed), failures=failed[:10],
+                  consumed_distinct=len(seen), lost=len(acked - set(seen)),
+                  duplicated=sum(count - 1 for count in seen.values()))
+    print(json.dumps(report))
+    healthy = (report['lost'] == 0 and acked and report['replication_factors'] == [args.replication_factor]
+               and report['min_insync_replicas'] == args.min_insync)
+    return 0 if healthy else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
