@@ -12,7 +12,7 @@ import time
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 
 def main():
@@ -24,6 +24,8 @@ def main():
     parser.add_argument('--replication-factor', type=int, default=3)
     parser.add_argument('--min-insync', type=int, default=2)
     parser.add_argument('--timeout', type=float, default=60)
+    parser.add_argument('--duration', type=float, default=0,
+                        help='spread the sends over this many seconds (to keep producing through a fault)')
     args = parser.parse_args()
     servers = args.bootstrap.split(',')
     report = dict(topic=args.topic, requested=args.messages)
@@ -34,17 +36,34 @@ def main():
                                       topic_configs={'min.insync.replicas': str(args.min_insync)})])
     except TopicAlreadyExistsError:
         pass
-    described = admin.describe_topics([args.topic])[0]
+    # A new topic reaches every broker's metadata a moment after CreateTopics returns.
+    deadline = time.monotonic() + args.timeout
+    while True:
+        try:
+            described = admin.describe_topics([args.topic])[0]
+            configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, args.topic)])
+            min_isr = configs['topic'][args.topic]['min.insync.replicas']['value']
+            if described['partitions']:
+                break
+        except (KeyError, IndexError, KafkaError):
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit('topic %s did not appear with its configuration within %ss' % (args.topic, args.timeout))
+        time.sleep(0.5)
     report['replication_factors'] = sorted(set(len(p['replica_nodes']) for p in described['partitions']))
-    topic_configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, args.topic)])
-    report['min_insync_replicas'] = int(topic_configs['topic'][args.topic]['min.insync.replicas']['value'])
+    report['min_insync_replicas'] = int(min_isr)
     admin.close()
 
     producer = KafkaProducer(bootstrap_servers=servers, acks='all', enable_idempotence=True,
                              retries=2147483647, max_in_flight_requests_per_connection=5,
                              request_timeout_ms=15000, delivery_timeout_ms=int(args.timeout * 1000))
     started = time.monotonic()
-    futures = [(i, producer.send(args.topic, key=b'probe', value=str(i).encode())) for i in range(args.messages)]
+    futures = []
+    for i in range(args.messages):
+        pause = started + i * args.duration / args.messages - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        futures.append((i, producer.send(args.topic, key=b'probe', value=str(i).encode())))
     acked, failed = set(), []
     for i, future in futures:
         try:

@@ -1,0 +1,142 @@
+import base64
+
+import pytest
+
+from ansible_collections.kafkaops.kraft.plugins.module_utils import kraft_cluster as kc
+
+GOOD = 'rWv8QX9zTW67DOWKpX0XiA'
+OTHER = 'MkU3OEVBNTcwNTJENDM2Qg'
+
+
+def hostvars(**ids):
+    return {host: {'kafka_node_id': node_id} for host, node_id in ids.items()}
+
+
+@pytest.mark.parametrize('value', [GOOD, kc.new_cluster_id()])
+def test_valid_cluster_ids(value):
+    assert kc.cluster_id_problem(value) is None
+
+
+@pytest.mark.parametrize('value, fragment', [
+    ('short', '22 characters'),
+    ('rWv8QX9zTW67DOWKpX0XiA=', '22 characters'),
+    ('rWv8QX9zTW67DOWKpX0Xi+', '22 characters'),
+    ('-Wv8QX9zTW67DOWKpX0XiA', 'must not start'),
+    ('rWv8QX9zTW67DOWKpX0XiB', '16 bytes'),  # trailing bits set: not a canonical 16-byte encoding
+    (None, '22 characters'),
+])
+def test_invalid_cluster_ids(value, fragment):
+    assert fragment in kc.cluster_id_problem(value)
+
+
+def test_new_cluster_id_never_starts_with_dash():
+    dash = base64.urlsafe_b64decode('-' + 'A' * 21 + '==')
+    with pytest.raises(ValueError):
+        kc.new_cluster_id(random_bytes=dash)
+    assert kc.new_cluster_id(random_bytes=bytes(16)) == 'AAAAAAAAAAAAAAAAAAAAAA'
+
+
+def test_parse_meta_properties():
+    text = '#\n#Sat Nov 28 01:29:28 UTC 2026\nnode.id=1\ndirectory.id=8nE1X1zQKWRjFEA_E0QEyw\nversion=1\ncluster.id=%s\n' % GOOD
+    assert kc.parse_properties(text) == {'node.id': '1', 'directory.id': '8nE1X1zQKWRjFEA_E0QEyw',
+                                         'version': '1', 'cluster.id': GOOD}
+
+
+def test_inventory_ok():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4, b2=5, b3=6)
+    assert kc.inventory_problems(['c1', 'c2', 'c3'], ['b1', 'b2', 'b3'], hv) == []
+
+
+def test_inventory_lists_every_problem_at_once():
+    hv = hostvars(c1=1, c2=2, b1=2, b2='x')
+    hv['b1']['kafka_broker_port'] = 9093
+    hv['b1']['kafka_controller_port'] = 9093
+    hv['c1']['kafka_cluster_id'] = 'nope'
+    problems = kc.inventory_problems(['c1', 'c2'], ['b1', 'b2', 'c2', 'b3'], hv)
+    text = '\n'.join(problems)
+    assert 'has 2 host(s)' in text
+    assert 'even number' in text
+    assert 'host c2 is in both' in text
+    assert 'kafka_node_id 2 is used by both c2 and b1' in text
+    assert "host b2: kafka_node_id 'x' is not an integer" in text
+    assert 'host b3: kafka_node_id is not set' in text
+    assert 'host b1: kafka_broker_port 9093 equals kafka_controller_port' in text
+    assert "host c1: kafka_cluster_id 'nope'" in text
+
+
+def test_small_quorum_allowed_explicitly():
+    hv = hostvars(c1=1, b1=2)
+    assert kc.inventory_problems(['c1'], ['b1'], hv, allow_small_quorum=True) == []
+
+
+def test_inventory_cluster_ids_must_agree():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4)
+    hv['c1']['kafka_cluster_id'] = GOOD
+    hv['b1']['kafka_cluster_id'] = OTHER
+    assert any('differs between hosts' in p for p in kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv))
+
+
+def meta(cluster_id, node_id, path='/var/lib/kafka/data'):
+    return {'cluster.id': cluster_id, 'node.id': str(node_id), 'path': path}
+
+
+EXPECTED = {'c1': 1, 'c2': 2, 'b1': 4}
+
+
+def test_decide_new_cluster():
+    assert kc.decide_cluster_id(None, {'c1': [], 'c2': [], 'b1': []}, EXPECTED) == (None, 'new', [])
+
+
+def test_decide_given_on_fresh_nodes():
+    assert kc.decide_cluster_id(GOOD, {}, EXPECTED) == (GOOD, 'variable', [])
+
+
+def test_decide_reuses_what_formatted_nodes_agree_on():
+    discovered = {'c1': [meta(GOOD, 1)], 'b1': [meta(GOOD, 4)], 'c2': []}
+    assert kc.decide_cluster_id(None, discovered, EXPECTED) == (GOOD, 'formatted nodes', [])
+    assert kc.decide_cluster_id(GOOD, discovered, EXPECTED) == (GOOD, 'variable', [])
+
+
+def test_decide_stops_on_nodes_that_disagree():
+    cluster_id, source, problems = kc.decide_cluster_id(
+        None, {'c1': [meta(GOOD, 1)], 'b1': [meta(OTHER, 4)]}, EXPECTED)
+    assert cluster_id is None and source == 'conflict'
+    assert problems == ['formatted nodes disagree on the cluster ID: %s on b1:/var/lib/kafka/data; '
+                        '%s on c1:/var/lib/kafka/data' % (OTHER, GOOD)]
+
+
+def test_decide_stops_when_variable_and_disk_disagree():
+    _, source, problems = kc.decide_cluster_id(OTHER, {'c1': [meta(GOOD, 1)]}, EXPECTED)
+    assert source == 'conflict'
+    assert 'kafka_cluster_id is %s but the formatted nodes have %s on c1' % (OTHER, GOOD) in problems[0]
+
+
+def test_decide_stops_when_node_id_changed_in_inventory():
+    _, source, problems = kc.decide_cluster_id(None, {'c2': [meta(GOOD, 7)]}, EXPECTED)
+    assert source == 'conflict'
+    assert 'node.id 7 in meta.properties but the inventory gives kafka_node_id 2' in problems[0]
+
+
+def test_quorum_voters_sorted_by_id():
+    nodes = [{'id': 3, 'host': 'c', 'port': 9093}, {'id': 1, 'host': 'a', 'port': 9093},
+             {'id': 2, 'host': 'b', 'port': 9093}]
+    assert kc.quorum_voters(nodes) == '1@a:9093,2@b:9093,3@c:9093'
+
+
+DIGEST = 'ab' * 64
+
+
+def test_checksum_sha512sum_format():
+    assert kc.checksum_from_file('%s  kafka_2.13-4.4.0.tgz\n' % DIGEST) == DIGEST
+
+
+def test_checksum_gpg_print_md_format():
+    upper = DIGEST.upper()
+    folded = 'kafka_2.13-4.4.0.tgz: ' + ' '.join(upper[i:i + 8] for i in range(0, 64, 8)) + '\n' + \
+        ' ' * 22 + ' '.join(upper[i:i + 8] for i in range(64, 128, 8)) + '\n'
+    assert kc.checksum_from_file(folded) == DIGEST
+
+
+def test_checksum_garbage_is_refused():
+    with pytest.raises(ValueError):
+        kc.checksum_from_file('<html>Not Found</html>', 'x.tgz')
