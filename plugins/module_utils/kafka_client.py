@@ -133,11 +133,20 @@ def send_request(params, request, step, refusal=None):
     raise KafkaUnavailable('%s failed on every bootstrap address (%s)' % (step, '; '.join(errors)))
 
 
-def describe_quorum(params):
+def quorum_request():
+    """DescribeQuorum (API key 55) for partition 0 of the metadata log."""
     topic = DescribeQuorumRequest.TopicData
-    request = DescribeQuorumRequest(topics=[
+    return DescribeQuorumRequest(topics=[
         topic(topic_name=METADATA_TOPIC, partitions=[topic.PartitionData(partition_index=0)])])
-    return send_request(params, request, 'DescribeQuorum', refusal=_quorum_refusal)
+
+
+def cluster_request():
+    """DescribeCluster (API key 60), fenced brokers included."""
+    return DescribeClusterRequest(include_cluster_authorized_operations=False, include_fenced_brokers=True)
+
+
+def describe_quorum(params):
+    return send_request(params, quorum_request(), 'DescribeQuorum', refusal=_quorum_refusal)
 
 
 def _quorum_refusal(response):
@@ -157,9 +166,7 @@ ERROR_NAMES = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader',
 
 
 def describe_cluster(params):
-    request = DescribeClusterRequest(include_cluster_authorized_operations=False,
-                                     include_fenced_brokers=True)
-    return send_request(params, request, 'DescribeCluster')
+    return send_request(params, cluster_request(), 'DescribeCluster')
 
 
 def describe_topics(params):

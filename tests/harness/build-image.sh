@@ -13,10 +13,12 @@ bake_java=${KRAFT_IMAGE_BAKE_JAVA:-1}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 recipe_hash=$( (cat "$0"; echo "$bake_java") | sha256sum | cut -c1-12)
 image=${KRAFT_TEST_IMAGE:-kraft-test/debian12:$recipe_hash}
+cache=$here/../../.cache
+mkdir -p "$cache"
 
 if docker image inspect "$image" >/dev/null 2>&1; then
   echo "image $image already built"
-  echo "$image" >"$here/../../.cache/image-tag" 2>/dev/null || true
+  echo "$image" >"$cache/image-tag"
   exit 0
 fi
 
@@ -63,6 +65,5 @@ tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \
   --change 'ENV container=docker' \
   - "$image" >/dev/null
-mkdir -p "$here/../../.cache"
-echo "$image" >"$here/../../.cache/image-tag"
+echo "$image" >"$cache/image-tag"
 echo "built $image in $(( $(date +%s) - start ))s"
