@@ -13,12 +13,14 @@ export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
 IMAGE_TAG = $(shell cat .cache/image-tag)
 SCENARIOS ?= default
 
-.PHONY: help venv harness cluster cluster-down test lint unit molecule clean
+# ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
+.PHONY: help venv harness cluster cluster-down test lint unit molecule bench clean
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
 	@echo "make cluster-down  remove the local cluster's containers"
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
+	@echo "make bench         deploy / re-run / rolling-restart timings as JSON"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -33,7 +35,9 @@ harness: venv
 	bash tests/harness/build-image.sh
 	bash tests/harness/build-kafka-archive.sh
 
+# molecule destroy first: it also forgets Molecule's record of containers a killed run left.
 cluster: harness
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	bash tests/harness/cleanup.sh
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule create -s default
 	ansible-playbook -i inventories/local playbooks/site.yml
@@ -52,9 +56,10 @@ lint: venv
 	yamllint -s .
 	ansible-lint
 	for p in playbooks/*.yml; do ansible-playbook -i inventories/example --syntax-check $$p || exit 1; done
+	bash tests/harness/sanity.sh plugins/
 
 unit: venv
-	pytest -q tests/unit
+	pytest -q tests/unit tests/integration
 
 molecule: harness
 	bash tests/harness/cleanup.sh
@@ -64,6 +69,14 @@ molecule: harness
 	bash tests/harness/cleanup.sh
 
 test: lint unit molecule
+
+# Deploy / re-run / rolling-restart timings on six fresh containers; JSON to bench/results/.
+bench: harness
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
+	bash tests/harness/cleanup.sh
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule create -s default
+	python bench/deploy.py | tee bench/results/deploy-$$(date +%Y%m%d).json
+	bash tests/harness/cleanup.sh
 
 clean: cluster-down
 	rm -rf $(VENV) .cache

@@ -151,7 +151,7 @@ def decide_cluster_id(given, discovered, expected_node_ids):
 def quorum_voters(nodes):
     """controller.quorum.voters from the controllers' node facts ({id, host, port}), in ID order."""
     entries = sorted((int(node['id']), '%s@%s:%s' % (node['id'], node['host'], node['port'])) for node in nodes)
-    return ','.join(entry for _, entry in entries)
+    return ','.join(entry for node_id, entry in entries)
 
 
 def checksum_from_file(text, file_name=None):

@@ -20,7 +20,7 @@ description:
     missing, fenced or not following the metadata log.
   - Read-only; never reports a change; runs in check mode.
 author:
-  - kafkaops.kraft contributors
+  - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
   - kafkaops.kraft.connection
 options:
@@ -46,8 +46,10 @@ options:
     type: int
 attributes:
   check_mode:
+    description: Read-only; runs the same in check mode.
     support: full
   diff_mode:
+    description: Nothing changes, so there is no diff.
     support: none
 seealso:
   - module: kafkaops.kraft.kraft_quorum_info

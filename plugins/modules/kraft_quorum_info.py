@@ -21,7 +21,7 @@ description:
     they hold and fails naming every node that does not, with the numbers seen.
   - Read-only; never reports a change; runs in check mode.
 author:
-  - kafkaops.kraft contributors
+  - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
   - kafkaops.kraft.connection
 options:
@@ -41,8 +41,10 @@ options:
     type: int
 attributes:
   check_mode:
+    description: Read-only; runs the same in check mode.
     support: full
   diff_mode:
+    description: Nothing changes, so there is no diff.
     support: none
 seealso:
   - module: kafkaops.kraft.kafka_broker_info

@@ -4,4 +4,5 @@ set -u
 names=$(docker ps -aq --filter name=kraft-controller- --filter name=kafka-broker- 2>/dev/null)
 [ -z "$names" ] || docker rm -f $names >/dev/null
 docker network rm kraft-test >/dev/null 2>&1 || true
+pkill -f "http.server --bind 172.28.70.1" 2>/dev/null || true
 exit 0
