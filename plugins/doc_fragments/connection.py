@@ -71,3 +71,14 @@ notes:
 requirements:
   - kafka-python >= 3.0
 '''
+
+    # Attributes of the read-only verification modules.
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    description: Read-only; runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Nothing changes, so there is no diff.
+    support: none
+'''

@@ -23,6 +23,7 @@ author:
   - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
   - kafkaops.kraft.connection
+  - kafkaops.kraft.connection.read_only
 options:
   wait:
     description: Seconds to keep asking until every assertion holds.
@@ -44,13 +45,6 @@ options:
       - Largest number of under-replicated or offline partitions allowed; implies O(partitions).
       - V(0) is the gate before restarting a broker.
     type: int
-attributes:
-  check_mode:
-    description: Read-only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
 seealso:
   - module: kafkaops.kraft.kraft_quorum_info
 '''

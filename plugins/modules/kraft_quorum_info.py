@@ -24,6 +24,7 @@ author:
   - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
   - kafkaops.kraft.connection
+  - kafkaops.kraft.connection.read_only
 options:
   wait:
     description: Seconds to keep asking until a leader is elected and every assertion holds.
@@ -39,13 +40,6 @@ options:
   not_leader:
     description: A node ID that must not be the leader, to wait for an election away from it.
     type: int
-attributes:
-  check_mode:
-    description: Read-only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
 seealso:
   - module: kafkaops.kraft.kafka_broker_info
 '''
