@@ -30,3 +30,11 @@ def test_public_variables_are_prefixed(role):
     prefix = role + '_'
     for name in load(role, 'defaults', 'main.yml'):
         assert name.startswith(prefix), name
+
+
+def test_role_readmes_are_generated_from_the_specs():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'role_docs.py'), '--check'],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,60 @@
+"""The collection as Galaxy users get it: `ansible-galaxy collection build`, install into an empty
+collections path, then ansible-doc and playbooks by FQCN - with nothing of the checkout in reach."""
+import os
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BIN = os.path.dirname(sys.executable)
+
+
+def run(args, cwd, env):
+    proc = subprocess.run([os.path.join(BIN, args[0])] + args[1:], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def installed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('galaxy')
+    env = dict(os.environ, ANSIBLE_CONFIG=str(tmp / 'none.cfg'), ANSIBLE_COLLECTIONS_PATH=str(tmp / 'collections'),
+               ANSIBLE_NOCOLOR='1')
+    run(['ansible-galaxy', 'collection', 'build', '--output-path', str(tmp), ROOT], tmp, env)
+    tarball = str(tmp / 'kafkaops-kraft-0.1.0.tar.gz')
+    run(['ansible-galaxy', 'collection', 'install', '--offline', '-p', str(tmp / 'collections'), tarball], tmp, env)
+    return tmp, env, tarball
+
+
+def test_tarball_holds_no_caches_venvs_or_archives(installed):
+    _, _, tarball = installed
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+    assert 'plugins/modules/kraft_quorum_info.py' in names and 'roles/kafka_broker/tasks/main.yml' in names
+    for name in names:
+        assert not name.startswith(('.cache', '.venv', '.git/', 'collections/', 'bench/results')), name
+        assert not name.endswith(('.tgz', '.pyc')), name
+
+
+@pytest.mark.parametrize('plugin_type, name', [
+    ('module', 'kafkaops.kraft.kraft_quorum_info'),
+    ('module', 'kafkaops.kraft.kafka_broker_info'),
+    ('role', 'kafkaops.kraft.kraft_controller'),
+    ('role', 'kafkaops.kraft.kafka_broker'),
+    ('filter', 'kafkaops.kraft.kraft_decide_cluster_id'),
+])
+def test_ansible_doc_by_fqcn(installed, plugin_type, name):
+    tmp, env, _ = installed
+    out = run(['ansible-doc', '-t', plugin_type, name], tmp, env)
+    assert name in out
+
+
+def test_playbooks_by_fqcn(installed):
+    tmp, env, _ = installed
+    inventory = os.path.join(ROOT, 'inventories', 'example')
+    for playbook in ('site', 'rolling_restart', 'verify'):
+        out = run(['ansible-playbook', '-i', inventory, '--syntax-check', 'kafkaops.kraft.%s' % playbook], tmp, env)
+        assert 'kafkaops.kraft.%s' % playbook in out or 'playbook:' in out
