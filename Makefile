@@ -12,6 +12,7 @@ export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
 IMAGE_TAG = $(shell cat .cache/image-tag)
 SCENARIOS ?= default
+KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
 .PHONY: help venv harness cluster cluster-down test lint unit molecule bench clean
@@ -42,11 +43,12 @@ cluster: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule create -s default
 	ansible-playbook -i inventories/local playbooks/site.yml
 	@echo
-	@echo "Cluster up. Try it:"
-	@echo "  docker exec -it kafka-broker-1 /opt/kafka/current/bin/kafka-console-producer.sh --bootstrap-server 172.28.70.21:9092 --topic demo"
-	@echo "  docker exec -it kafka-broker-2 /opt/kafka/current/bin/kafka-console-consumer.sh --bootstrap-server 172.28.70.22:9092 --topic demo --from-beginning"
-	@echo "  ansible-playbook -i inventories/local playbooks/verify.yml   # health report (source $(VENV)/bin/activate first)"
-	@echo "  make cluster-down                                             # remove the containers"
+	@echo "Cluster up. Try it (topics are not auto-created):"
+	@echo "  docker exec kafka-broker-1 $(KAFKA_BIN)/kafka-topics.sh --bootstrap-server 172.28.70.21:9092 --create --topic demo"
+	@echo "  echo hello | docker exec -i kafka-broker-1 $(KAFKA_BIN)/kafka-console-producer.sh --bootstrap-server 172.28.70.21:9092 --topic demo"
+	@echo "  docker exec kafka-broker-2 $(KAFKA_BIN)/kafka-console-consumer.sh --bootstrap-server 172.28.70.22:9092 --topic demo --from-beginning --max-messages 1"
+	@echo "  . $(VENV)/bin/activate && ansible-playbook -i inventories/local playbooks/verify.yml   # health report"
+	@echo "  make cluster-down                                                                  # remove the containers"
 
 cluster-down: venv
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default || true
