@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
 import traceback
 
 KAFKA_IMPORT_ERROR = None
@@ -21,10 +22,8 @@ try:
     from kafka.net.selector import NetworkSelector
     from kafka.protocol.admin import DescribeClusterRequest, DescribeQuorumRequest
     from kafka.protocol.metadata import MetadataRequest
-    from kafka.version import __version__ as KAFKA_PYTHON_VERSION
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
     KAFKA_IMPORT_ERROR = traceback.format_exc()
-    KAFKA_PYTHON_VERSION = None
 
 METADATA_TOPIC = '__cluster_metadata'
 
@@ -181,7 +180,6 @@ def poll(collect, wait, interval=1.0, clock=None, sleep=None):
     collect() returns (facts, problems) and may raise KafkaUnavailable. Returns
     (facts, problems, unavailable_error, attempts) of the last attempt.
     """
-    import time
     clock = clock or time.monotonic
     sleep = sleep or time.sleep
     deadline = clock() + max(wait, 0)
