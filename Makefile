@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
 IMAGE_TAG = $(shell cat .cache/image-tag)
-SCENARIOS ?= default
+SCENARIOS ?= default secure
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
@@ -57,7 +57,7 @@ cluster-down: venv
 lint: venv
 	yamllint -s .
 	ansible-lint
-	for p in playbooks/*.yml; do ansible-playbook -i inventories/example --syntax-check $$p || exit 1; done
+	for i in example example-secure; do for p in playbooks/*.yml; do ansible-playbook -i inventories/$$i --syntax-check $$p || exit 1; done; done
 	bash tests/harness/sanity.sh plugins/
 
 unit: venv

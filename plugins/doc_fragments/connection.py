@@ -60,9 +60,10 @@ options:
     default: 10.0
   fail_on_unavailable:
     description:
-      - When V(false), a cluster that cannot be reached, or that does not pass the module's
-        assertions before O(wait) runs out, is reported in RV(available), RV(problems) and
-        RV(error) instead of failing the task, so that a playbook can retry with C(until).
+      - When V(false), a cluster that cannot be reached (and, for the info modules, one that does
+        not pass their assertions before C(wait) runs out) is reported in the C(available),
+        C(problems) and C(error) results instead of failing the task, so that a playbook can
+        retry with C(until) or carry on in check mode.
     type: bool
     default: true
 notes:

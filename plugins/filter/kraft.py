@@ -12,7 +12,8 @@ short_description: Cluster-wide decisions for KRaft deployments (internal to the
 version_added: 0.1.0
 description:
   - C(kraft_inventory_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
-    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_node_addresses), C(kraft_sha512_from_file).
+    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_node_addresses), C(kraft_sha512_from_file),
+    C(kraft_stale_dirs).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/module_utils/kraft_cluster.py.
 '''
@@ -28,13 +29,16 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_cluster impor
     new_cluster_id,
     parse_properties,
     quorum_voters,
+    stale_dirs,
 )
 
 
-def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False):
+def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False, reformat_hosts=None):
+    if reformat_hosts is not None and not isinstance(reformat_hosts, (list, tuple)):
+        raise AnsibleFilterError('kafka_reformat_hosts must be a list of inventory host names, got %r' % (reformat_hosts,))
     return inventory_problems(list(controllers), list(brokers),
                               dict((h, hostvars[h]) for h in list(controllers) + list(brokers)),
-                              allow_small_quorum=allow_small_quorum)
+                              allow_small_quorum=allow_small_quorum, reformat_hosts=reformat_hosts)
 
 
 def kraft_decide_cluster_id(discovered, given, expected_node_ids):
@@ -93,4 +97,5 @@ class FilterModule(object):
             'kraft_meta_properties': kraft_meta_properties,
             'kraft_node_addresses': kraft_node_addresses,
             'kraft_sha512_from_file': kraft_sha512_from_file,
+            'kraft_stale_dirs': stale_dirs,
         }

@@ -56,12 +56,21 @@ def parse_properties(text):
     return result
 
 
-def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False):
+def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False, reformat_hosts=()):
     """Every cross-host rule the inventory breaks, one sentence each naming host and value.
 
-    controllers, brokers: host names of the two groups; hostvars: host -> its variables.
+    controllers, brokers: host names of the two groups; hostvars: host -> its variables;
+    reformat_hosts: the kafka_reformat_hosts opt-in (at most one known host per run).
     """
     problems = []
+    reformat_hosts = list(reformat_hosts or [])
+    for host in reformat_hosts:
+        if host not in controllers and host not in brokers:
+            problems.append('kafka_reformat_hosts names %r, which is in neither kraft_controllers nor kafka_brokers; '
+                            'give the inventory name of the one node to reformat' % (host,))
+    if len(reformat_hosts) > 1:
+        problems.append('kafka_reformat_hosts names %d hosts %s; reformat one node per run, and let it catch up '
+                        'before the next' % (len(reformat_hosts), reformat_hosts))
     if len(controllers) < 3 and not allow_small_quorum:
         problems.append('group kraft_controllers has %d host(s) %s; a quorum that survives the loss of a node '
                         'needs 3 or more (set kafka_allow_small_quorum: true only for throwaway tests)'
@@ -97,6 +106,7 @@ def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False)
             if port is not None and controller_port is not None and int(port) == int(controller_port):
                 problems.append('host %s: %s %s equals kafka_controller_port; listeners need distinct ports'
                                 % (host, name, port))
+    problems.extend(security_problems(list(controllers) + list(brokers), hostvars))
     given = None
     for host in list(controllers) + list(brokers):
         value = hostvars.get(host, {}).get('kafka_cluster_id')
@@ -108,6 +118,45 @@ def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False)
                 problems.append('kafka_cluster_id differs between hosts: %s has %s, %s has %s'
                                 % (given[0], given[1], host, value))
             given = given or (host, value)
+    return problems
+
+
+_SCRAM_PASSWORD = re.compile(r'^[A-Za-z0-9_.~!@#%^&*+/-]{12,}$')
+
+
+def _truthy(value):
+    return value is True or str(value).lower() in ('true', 'yes', 'on', '1')
+
+
+def security_problems(hosts, hostvars, exists=os.path.isfile):
+    """Secure-mode settings every node needs, checked on the Ansible controller before any host
+    is touched: the same switch everywhere, the PEM files present, passwords usable."""
+    enabled = dict((host, _truthy(hostvars.get(host, {}).get('kafka_security_enabled', False))) for host in hosts)
+    if not any(enabled.values()):
+        return []
+    if not all(enabled.values()):
+        return ['kafka_security_enabled must be the same on every node: true on %s, false on %s; set it in group_vars/all'
+                % (sorted(h for h in hosts if enabled[h]), sorted(h for h in hosts if not enabled[h]))]
+    problems = []
+    for host in hosts:
+        hv = hostvars.get(host, {})
+        for name in ('kafka_tls_ca_file', 'kafka_tls_cert_file', 'kafka_tls_key_file',
+                     'kafka_admin_tls_cert_file', 'kafka_admin_tls_key_file'):
+            path = hv.get(name)
+            if not path:
+                problems.append('host %s: %s is not set (secure mode needs it; a PEM file on the Ansible controller)'
+                                % (host, name))
+            elif not exists(path):
+                problems.append('host %s: %s %s does not exist on the Ansible controller' % (host, name, path))
+        for name in ('kafka_admin_password', 'kafka_inter_broker_password'):
+            value = hv.get(name)
+            if not value:
+                problems.append('host %s: %s is not set (secure mode creates that SCRAM user at format time)'
+                                % (host, name))
+            elif not _SCRAM_PASSWORD.match(str(value)):
+                # Never echo the value: it is a secret.
+                problems.append('host %s: %s must be 12 or more characters of A-Z a-z 0-9 _ . ~ ! @ # %% ^ & * + / - '
+                                '(kafka-storage --add-scram syntax)' % (host, name))
     return problems
 
 
@@ -146,6 +195,16 @@ def decide_cluster_id(given, discovered, expected_node_ids):
     if by_id:
         return next(iter(by_id)), 'formatted nodes', []
     return None, 'new', []
+
+
+def stale_dirs(discovered, cluster_id, node_id):
+    """Paths of this node's formatted directories whose meta.properties disagree with the cluster:
+    another cluster.id than the one decided, or another node.id than the inventory gives.
+    Only these may be wiped by the kafka_reformat_hosts opt-in, so a host left in that list
+    is not wiped again once it agrees."""
+    return [meta.get('path') for meta in discovered or []
+            if meta.get('cluster.id') != cluster_id
+            or (meta.get('node.id') is not None and str(meta.get('node.id')) != str(node_id))]
 
 
 def quorum_voters(nodes):

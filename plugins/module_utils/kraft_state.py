@@ -86,7 +86,7 @@ def shape_quorum(response, now_ms=None):
         voters=voters,
         voter_ids=sorted(v['replica_id'] for v in voters),
         observers=observers,
-        observer_ids=sorted(o['replica_id'] for o in observers),
+        observer_ids=sorted(set(o['replica_id'] for o in observers)),
         max_voter_lag=max(lags) if len(lags) == len(voters) and lags else None,
     )
 

@@ -121,7 +121,7 @@ fenced_broker_ids:
   elements: int
   returned: when a broker answered
 metadata_followers:
-  description: Broker IDs that follow the metadata log (observers of the quorum).
+  description: Broker IDs that follow the metadata log (observers of the quorum), each once.
   type: list
   elements: int
   returned: when a broker answered

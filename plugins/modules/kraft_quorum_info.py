@@ -134,7 +134,7 @@ observers:
   elements: dict
   returned: when a node answered
 observer_ids:
-  description: Sorted node IDs of the observers.
+  description: Sorted node IDs of the observers, each once (a reformatted broker can be listed twice in RV(observers)).
   type: list
   elements: int
   returned: when a node answered

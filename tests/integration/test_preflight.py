@@ -57,6 +57,12 @@ CASES = {
     'broker port equals controller port': (
         inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_broker_port=9093, kafka_controller_port=9093),
         ['host b-1: kafka_broker_port 9093 equals kafka_controller_port']),
+    'reformat opt-in naming an unknown host': (
+        inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_reformat_hosts=['b-9']),
+        ["kafka_reformat_hosts names 'b-9', which is in neither"]),
+    'reformat opt-in naming two hosts': (
+        inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_reformat_hosts=['b-1', 'b-2']),
+        ["kafka_reformat_hosts names 2 hosts ['b-1', 'b-2']; reformat one node per run"]),
 }
 
 

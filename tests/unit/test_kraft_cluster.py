@@ -69,6 +69,23 @@ def test_small_quorum_allowed_explicitly():
     assert kc.inventory_problems(['c1'], ['b1'], hv, allow_small_quorum=True) == []
 
 
+def test_reformat_opt_in_names_one_known_host():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4)
+    assert kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b1']) == []
+    unknown = kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b9'])
+    assert unknown and "kafka_reformat_hosts names 'b9', which is in neither" in unknown[0]
+    two = kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b1', 'c1'])
+    assert two == ["kafka_reformat_hosts names 2 hosts ['b1', 'c1']; reformat one node per run, "
+                   "and let it catch up before the next"]
+
+
+def test_stale_dirs_are_only_those_that_disagree():
+    dirs = [meta(GOOD, 4, '/d1'), meta(OTHER, 4, '/d2'), meta(GOOD, 7, '/d3')]
+    assert kc.stale_dirs(dirs, GOOD, 4) == ['/d2', '/d3']
+    assert kc.stale_dirs([meta(GOOD, 4)], GOOD, '4') == []
+    assert kc.stale_dirs([], GOOD, 4) == []
+
+
 def test_inventory_cluster_ids_must_agree():
     hv = hostvars(c1=1, c2=2, c3=3, b1=4)
     hv['c1']['kafka_cluster_id'] = GOOD
@@ -140,3 +157,36 @@ def test_checksum_gpg_print_md_format():
 def test_checksum_garbage_is_refused():
     with pytest.raises(ValueError):
         kc.checksum_from_file('<html>Not Found</html>', 'x.tgz')
+
+
+def secure_vars(**extra):
+    values = dict(kafka_security_enabled=True, kafka_tls_ca_file='/ca.pem', kafka_tls_cert_file='/n.pem',
+                  kafka_tls_key_file='/n.key', kafka_admin_tls_cert_file='/a.pem', kafka_admin_tls_key_file='/a.key',
+                  kafka_admin_password='Adm1n-secret-pw', kafka_inter_broker_password='Br0ker-secret-pw')
+    values.update(extra)
+    return values
+
+
+def test_security_off_needs_nothing():
+    assert kc.security_problems(['a'], {'a': {}}) == []
+
+
+def test_security_complete_settings_pass():
+    assert kc.security_problems(['a', 'b'], {'a': secure_vars(), 'b': secure_vars()}, exists=lambda p: True) == []
+
+
+def test_security_problems_name_host_and_variable_never_the_password():
+    hv = {'a': secure_vars(kafka_tls_key_file='', kafka_admin_password='short,pw'),
+          'b': secure_vars(kafka_tls_ca_file='/missing.pem')}
+    problems = kc.security_problems(['a', 'b'], hv, exists=lambda p: p != '/missing.pem')
+    text = '\n'.join(problems)
+    assert 'host a: kafka_tls_key_file is not set' in text
+    assert 'host a: kafka_admin_password must be 12 or more characters' in text
+    assert 'short,pw' not in text
+    assert 'host b: kafka_tls_ca_file /missing.pem does not exist on the Ansible controller' in text
+
+
+def test_security_switch_must_agree():
+    problems = kc.security_problems(['a', 'b'], {'a': secure_vars(), 'b': {}})
+    assert problems == ["kafka_security_enabled must be the same on every node: true on ['a'], false on ['b']; "
+                        "set it in group_vars/all"]

@@ -12,6 +12,12 @@ def quorum_response(leader=1, epoch=3, voters=((1, 100), (2, 100), (3, 90)), obs
         'nodes': [{'node_id': 1, 'listeners': [{'name': 'CONTROLLER', 'host': 'c1', 'port': 9093}]}]}
 
 
+def test_observer_ids_once_per_broker():
+    # A reformatted broker shows up twice (old and new directory) until the old entry ages out.
+    q = ks.shape_quorum(quorum_response(observers=((4, 100), (6, 90), (6, 100))), now_ms=1000)
+    assert q['observer_ids'] == [4, 6] and len(q['observers']) == 3
+
+
 def test_shape_quorum_lag_against_leader():
     q = ks.shape_quorum(quorum_response(), now_ms=1000)
     assert q['leader_id'] == 1 and q['leader_epoch'] == 3 and q['high_watermark'] == 100
