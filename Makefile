@@ -58,6 +58,8 @@ lint: venv
 	yamllint -s .
 	ansible-lint
 	for i in example example-secure; do for p in playbooks/*.yml; do ansible-playbook -i inventories/$$i --syntax-check $$p || exit 1; done; done
+	ansible-playbook --syntax-check awx/configure_awx.yml
+	antsibull-changelog lint
 	bash tests/harness/sanity.sh plugins/
 
 unit: venv

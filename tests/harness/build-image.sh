@@ -51,9 +51,28 @@ rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 for unit in getty.target console-getty.service systemd-udevd.service systemd-udev-trigger.service \
             systemd-logind.service systemd-remount-fs.service sys-kernel-debug.mount \
             sys-kernel-tracing.mount apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
-            fstrim.timer ssh.service; do
+            fstrim.timer; do
   ln -sf /dev/null "/etc/systemd/system/$unit"
 done
+# Reached like a VM: sshd with host keys made at first boot (each container its own), and an
+# unprivileged deploy user with passwordless sudo. Its key is installed by the test run.
+cat >/etc/systemd/system/ssh-hostkeys.service <<'UNIT'
+[Unit]
+Description=Generate SSH host keys on first boot
+Before=ssh.service
+ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/ssh-keygen -A
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/ssh-hostkeys.service /etc/systemd/system/multi-user.target.wants/ssh-hostkeys.service
+ln -sf /lib/systemd/system/ssh.service /etc/systemd/system/multi-user.target.wants/ssh.service
+useradd --create-home --shell /bin/bash deploy
+usermod -p '*' deploy
+echo 'deploy ALL=(ALL) NOPASSWD:ALL' >/etc/sudoers.d/deploy
+chmod 0440 /etc/sudoers.d/deploy
 echo 'APT::Install-Recommends "false";' >/etc/apt/apt.conf.d/99no-recommends
 rm -f /etc/ssh/ssh_host_*
 : >/etc/machine-id

@@ -42,6 +42,8 @@ def test_tarball_holds_no_caches_venvs_or_archives(installed):
 @pytest.mark.parametrize('plugin_type, name', [
     ('module', 'kafkaops.kraft.kraft_quorum_info'),
     ('module', 'kafkaops.kraft.kafka_broker_info'),
+    ('module', 'kafkaops.kraft.kafka_acl'),
+    ('module', 'kafkaops.kraft.kafka_scram_user'),
     ('role', 'kafkaops.kraft.kraft_controller'),
     ('role', 'kafkaops.kraft.kafka_broker'),
     ('filter', 'kafkaops.kraft.kraft_decide_cluster_id'),
@@ -58,3 +60,21 @@ def test_playbooks_by_fqcn(installed):
     for playbook in ('site', 'rolling_restart', 'verify'):
         out = run(['ansible-playbook', '-i', inventory, '--syntax-check', 'kafkaops.kraft.%s' % playbook], tmp, env)
         assert 'kafkaops.kraft.%s' % playbook in out or 'playbook:' in out
+
+
+def test_execution_environment_context(installed, tmp_path):
+    """ansible-builder create turns execution-environment.yml into a build context holding
+    the collection tarball and kafka-python (building the image needs a registry)."""
+    _, env, tarball = installed
+    with open(os.path.join(ROOT, 'execution-environment.yml')) as handle:
+        (tmp_path / 'execution-environment.yml').write_text(handle.read())
+    (tmp_path / os.path.basename(tarball)).write_bytes(open(tarball, 'rb').read())
+    run(['ansible-builder', 'create', '-f', 'execution-environment.yml', '-c', 'context'], str(tmp_path), env)
+    context = tmp_path / 'context'
+    name = 'Containerfile' if (context / 'Containerfile').exists() else 'Dockerfile'  # per runtime found
+    containerfile = (context / name).read_text()
+    assert 'quay.io/ansible/awx-ee' in containerfile
+    files = [os.path.relpath(os.path.join(d, f), str(context)) for d, _, fs in os.walk(str(context)) for f in fs]
+    assert any(f.endswith('requirements.txt') and 'kafka-python' in open(os.path.join(str(context), f)).read()
+               for f in files), files
+    assert any(f.endswith(os.path.basename(tarball)) for f in files), files

@@ -1,0 +1,50 @@
+"""Host checks of a deployed cluster with pytest-testinfra, reached as Ansible reaches the hosts:
+over SSH (paramiko) as the unprivileged deploy user, with sudo.
+
+KRAFT_INFRA_INVENTORY: the Ansible inventory of the cluster (read with ansible-inventory);
+KRAFT_INFRA_KEY: the deploy user's private key. Without them these tests are skipped (they
+run from molecule/ssh/verify.yml)."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+INVENTORY = os.environ.get('KRAFT_INFRA_INVENTORY')
+KEY = os.environ.get('KRAFT_INFRA_KEY')
+
+
+def _nodes():
+    if not INVENTORY:
+        return []
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-inventory')
+    data = json.loads(subprocess.run([binary, '-i', INVENTORY, '--list'], check=True,
+                                     capture_output=True, text=True).stdout)
+    hostvars = data['_meta']['hostvars']
+    nodes = []
+    for group, role in (('kraft_controllers', 'controller'), ('kafka_brokers', 'broker')):
+        for name in data.get(group, {}).get('hosts', []):
+            hv = hostvars[name]
+            nodes.append(dict(name=name, role=role, address=hv.get('ansible_host', name),
+                              user=hv.get('ansible_user', 'deploy')))
+    return nodes
+
+
+NODES = _nodes()
+
+
+def pytest_generate_tests(metafunc):
+    if 'node' in metafunc.fixturenames:
+        if not NODES:
+            metafunc.parametrize('node', [pytest.param(None, marks=pytest.mark.skip(
+                reason='KRAFT_INFRA_INVENTORY and KRAFT_INFRA_KEY not set (run by molecule/ssh)'))])
+        else:
+            metafunc.parametrize('node', NODES, ids=[n['name'] for n in NODES])
+
+
+@pytest.fixture
+def host(node):
+    import testinfra
+    return testinfra.get_host('paramiko://%s@%s' % (node['user'], node['address']),
+                              ssh_identity_file=KEY, sudo=True)
