@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
 IMAGE_TAG = $(shell cat .cache/image-tag)
-SCENARIOS ?= default secure
+SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
