@@ -30,6 +30,17 @@ def admin_client(params):
     return KafkaAdminClient(bootstrap_servers=params['bootstrap_servers'], client_id='kafkaops.kraft', **config)
 
 
+def fail_unavailable(module, subject, exc):
+    """End a write module that could not reach, authenticate to or be authorized by the cluster:
+    fail (the default), or with fail_on_unavailable=false report it unchanged."""
+    import traceback
+    if module.params['fail_on_unavailable']:
+        module.fail_json(msg='%s could not be managed: %s: %s' % (subject, type(exc).__name__, exc),
+                         exception=traceback.format_exc(), created=[], deleted=[], available=False)
+    module.exit_json(changed=False, created=[], deleted=[], available=False,
+                     error='%s: %s' % (type(exc).__name__, exc))
+
+
 def expand_acls(entries):
     """Module input (one entry may list several operations) -> sorted unique binding tuples."""
     bindings = set()

@@ -53,6 +53,21 @@ CONNECTION_REQUIRED_IF = [
 ]
 
 
+def connection_module(**options):
+    """The AnsibleModule of every module of the collection: the connection options plus
+    `options`, check mode supported, and a clear failure when kafka-python is missing."""
+    from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+    argument_spec = dict(CONNECTION_ARGSPEC)
+    argument_spec.update(options)
+    module = AnsibleModule(argument_spec=argument_spec,
+                           required_together=CONNECTION_REQUIRED_TOGETHER,
+                           required_if=CONNECTION_REQUIRED_IF,
+                           supports_check_mode=True)
+    if KAFKA_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('kafka-python'), exception=KAFKA_IMPORT_ERROR)
+    return module
+
+
 class KafkaUnavailable(Exception):
     """No bootstrap address answered the request; the message names each address and step."""
 

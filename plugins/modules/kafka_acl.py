@@ -121,10 +121,6 @@ error:
   returned: when the cluster did not answer
 '''
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import (
     acl_plan,
     admin_client,
@@ -132,18 +128,13 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import 
     describe_all_acls,
     describe_binding,
     expand_acls,
+    fail_unavailable,
 )
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
-    CONNECTION_ARGSPEC,
-    CONNECTION_REQUIRED_IF,
-    CONNECTION_REQUIRED_TOGETHER,
-    KAFKA_IMPORT_ERROR,
-)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import connection_module
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGSPEC)
-    argument_spec.update(
+    module = connection_module(
         acls=dict(type='list', elements='dict', required=True, options=dict(
             principal=dict(type='str', required=True),
             resource_type=dict(type='str', required=True,
@@ -159,12 +150,6 @@ def main():
         )),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
-    module = AnsibleModule(argument_spec=argument_spec,
-                           required_together=CONNECTION_REQUIRED_TOGETHER,
-                           required_if=CONNECTION_REQUIRED_IF,
-                           supports_check_mode=True)
-    if KAFKA_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('kafka-python'), exception=KAFKA_IMPORT_ERROR)
     params = module.params
     try:
         wanted = expand_acls(params['acls'])
@@ -188,11 +173,7 @@ def main():
                     if error is not None and getattr(error, 'errno', 0):
                         module.fail_json(msg='DeleteAcls failed: %s' % (error,), created=[], deleted=[], available=True)
     except Exception as exc:  # connection, authentication and authorization failures all land here
-        if params['fail_on_unavailable']:
-            module.fail_json(msg='Kafka ACLs could not be managed: %s: %s' % (type(exc).__name__, exc),
-                             exception=traceback.format_exc(), created=[], deleted=[], available=False)
-        module.exit_json(changed=False, created=[], deleted=[], available=False,
-                         error='%s: %s' % (type(exc).__name__, exc))
+        fail_unavailable(module, 'Kafka ACLs', exc)
     finally:
         if admin is not None:
             admin.close()

@@ -155,13 +155,8 @@ attempts:
   returned: always
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
-    CONNECTION_ARGSPEC,
-    CONNECTION_REQUIRED_IF,
-    CONNECTION_REQUIRED_TOGETHER,
-    KAFKA_IMPORT_ERROR,
+    connection_module,
     describe_cluster,
     describe_quorum,
     describe_topics,
@@ -177,20 +172,13 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import 
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGSPEC)
-    argument_spec.update(
+    module = connection_module(
         wait=dict(type='float', default=0),
         expected_brokers=dict(type='list', elements='int'),
         cluster_id=dict(type='str'),
         partitions=dict(type='bool', default=False),
         max_under_replicated=dict(type='int'),
     )
-    module = AnsibleModule(argument_spec=argument_spec,
-                           required_together=CONNECTION_REQUIRED_TOGETHER,
-                           required_if=CONNECTION_REQUIRED_IF,
-                           supports_check_mode=True)
-    if KAFKA_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('kafka-python'), exception=KAFKA_IMPORT_ERROR)
     params = module.params
     with_partitions = params['partitions'] or params['max_under_replicated'] is not None
 

@@ -100,22 +100,12 @@ available:
   returned: always
 '''
 
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import admin_client, scram_plan
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
-    CONNECTION_ARGSPEC,
-    CONNECTION_REQUIRED_IF,
-    CONNECTION_REQUIRED_TOGETHER,
-    KAFKA_IMPORT_ERROR,
-)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import admin_client, fail_unavailable, scram_plan
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import connection_module
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGSPEC)
-    argument_spec.update(
+    module = connection_module(
         users=dict(type='list', elements='dict', required=True, options=dict(
             name=dict(type='str', required=True),
             password=dict(type='str', no_log=True),
@@ -125,12 +115,6 @@ def main():
         iterations=dict(type='int', default=8192),
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
     )
-    module = AnsibleModule(argument_spec=argument_spec,
-                           required_together=CONNECTION_REQUIRED_TOGETHER,
-                           required_if=CONNECTION_REQUIRED_IF,
-                           supports_check_mode=True)
-    if KAFKA_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('kafka-python'), exception=KAFKA_IMPORT_ERROR)
     params = module.params
     if params['iterations'] < 4096:
         module.fail_json(msg='iterations must be 4096 or more (Kafka refuses fewer), got %s' % params['iterations'])
@@ -156,11 +140,7 @@ def main():
                 module.fail_json(msg='AlterUserScramCredentials refused: %s' % errors,
                                  created=[], deleted=[], available=True)
     except Exception as exc:  # connection, authentication and authorization failures all land here
-        if params['fail_on_unavailable']:
-            module.fail_json(msg='SCRAM users could not be managed: %s: %s' % (type(exc).__name__, exc),
-                             exception=traceback.format_exc(), created=[], deleted=[], available=False)
-        module.exit_json(changed=False, created=[], deleted=[], available=False,
-                         error='%s: %s' % (type(exc).__name__, exc))
+        fail_unavailable(module, 'SCRAM users', exc)
     finally:
         if admin is not None:
             admin.close()
