@@ -33,12 +33,13 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_cluster impor
 )
 
 
-def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False, reformat_hosts=None):
+def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False, reformat_hosts=None, durability=None):
     if reformat_hosts is not None and not isinstance(reformat_hosts, (list, tuple)):
         raise AnsibleFilterError('kafka_reformat_hosts must be a list of inventory host names, got %r' % (reformat_hosts,))
     return inventory_problems(list(controllers), list(brokers),
                               dict((h, hostvars[h]) for h in list(controllers) + list(brokers)),
-                              allow_small_quorum=allow_small_quorum, reformat_hosts=reformat_hosts)
+                              allow_small_quorum=allow_small_quorum, reformat_hosts=reformat_hosts,
+                              durability=durability)
 
 
 def kraft_decide_cluster_id(discovered, given, expected_node_ids):

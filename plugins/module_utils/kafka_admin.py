@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Access management shared by kafka_acl and kafka_scram_user: the plans (pure, unit-tested)
-and the kafka-python admin client built from the collection's connection options."""
+"""What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config) share: their plans
+(pure, unit-tested), the kafka-python admin client built from the collection's connection
+options, and how they end when the cluster cannot be reached."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -30,15 +31,40 @@ def admin_client(params):
     return KafkaAdminClient(bootstrap_servers=params['bootstrap_servers'], client_id='kafkaops.kraft', **config)
 
 
-def fail_unavailable(module, subject, exc):
+def fail_unavailable(module, subject, exc, empty=None):
     """End a write module that could not reach, authenticate to or be authorized by the cluster:
-    fail (the default), or with fail_on_unavailable=false report it unchanged."""
+    fail (the default), or with fail_on_unavailable=false report it unchanged. `empty`: the
+    module's return values when nothing was done (default: no creations, no deletions)."""
     import traceback
+    empty = dict(created=[], deleted=[]) if empty is None else empty
     if module.params['fail_on_unavailable']:
         module.fail_json(msg='%s could not be managed: %s: %s' % (subject, type(exc).__name__, exc),
-                         exception=traceback.format_exc(), created=[], deleted=[], available=False)
-    module.exit_json(changed=False, created=[], deleted=[], available=False,
-                     error='%s: %s' % (type(exc).__name__, exc))
+                         exception=traceback.format_exc(), available=False, **empty)
+    module.exit_json(changed=False, available=False, error='%s: %s' % (type(exc).__name__, exc), **empty)
+
+
+# ConfigSource of DescribeConfigs: a value set for every broker of the cluster at once.
+DYNAMIC_DEFAULT_BROKER_CONFIG = 3
+
+
+def config_value(value):
+    """Module input -> the string Kafka keeps (booleans lower-case, numbers as written)."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return str(value)
+
+
+def config_plan(wanted, current):
+    """{name: (before, after)} of the cluster-wide configs to set so `current` holds `wanted`.
+
+    wanted: {name: value}; current: {name: value} of the dynamic cluster defaults. Configs the
+    input does not name are never touched; `before` is None for a config not set yet."""
+    plan = {}
+    for name, value in sorted(wanted.items()):
+        value = config_value(value)
+        if current.get(name) != value:
+            plan[name] = (current.get(name), value)
+    return plan
 
 
 def expand_acls(entries):

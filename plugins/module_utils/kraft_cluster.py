@@ -56,11 +56,63 @@ def parse_properties(text):
     return result
 
 
-def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False, reformat_hosts=()):
+# Variables renamed since 0.1.0: a value left under the old name would be silently ignored.
+RENAMED = {
+    'kafka_broker_default_replication_factor': 'kafka_default_replication_factor',
+    'kafka_broker_min_insync_replicas': 'kafka_min_insync_replicas',
+    'kafka_broker_num_partitions': 'kafka_num_partitions',
+}
+
+DURABILITY_DEFAULTS = dict(kafka_num_partitions=3, kafka_default_replication_factor=3, kafka_min_insync_replicas=2)
+
+
+def durability_problems(hosts, brokers, hostvars, defaults=None, allow_small=False):
+    """The topic defaults must be integers, the same on every node (controllers create topics
+    with theirs), with 1 <= min.insync.replicas < replication factor <= number of brokers
+    (min.insync.replicas equal to the replication factor only for throwaway clusters)."""
+    defaults = dict(DURABILITY_DEFAULTS, **(defaults or {}))
+    problems = []
+    for host in hosts:
+        for old, new in sorted(RENAMED.items()):
+            if old in hostvars.get(host, {}):
+                problems.append('host %s: %s was renamed %s (cluster-wide, read by controllers and brokers); '
+                                'rename it in the inventory' % (host, old, new))
+    values = {}
+    for name in sorted(defaults):
+        seen = {}
+        for host in hosts:
+            value = hostvars.get(host, {}).get(name, defaults[name])
+            try:
+                seen.setdefault(int(value), host)
+            except (TypeError, ValueError):
+                problems.append('host %s: %s %r is not an integer' % (host, name, value))
+        if len(seen) > 1:
+            problems.append('%s must be the same on every node (set it in group_vars/all), found %s'
+                            % (name, ', '.join('%s on %s' % (v, h) for v, h in sorted(seen.items()))))
+        elif seen:
+            values[name] = list(seen)[0]
+    if len(values) < len(defaults):
+        return problems
+    rf, min_isr, partitions = (values['kafka_default_replication_factor'], values['kafka_min_insync_replicas'],
+                               values['kafka_num_partitions'])
+    if partitions < 1:
+        problems.append('kafka_num_partitions is %d; a topic needs 1 or more' % partitions)
+    if min_isr < 1 or min_isr > rf or (min_isr == rf and not allow_small):
+        problems.append('kafka_min_insync_replicas is %d with kafka_default_replication_factor %d; it must be 1 or '
+                        'more and below the replication factor, or one broker down stops every acks=all write '
+                        '(equal only with kafka_allow_small_quorum, for throwaway tests)' % (min_isr, rf))
+    if brokers and rf > len(brokers):
+        problems.append('kafka_default_replication_factor is %d but kafka_brokers has %d host(s); no topic could be '
+                        'created' % (rf, len(brokers)))
+    return problems
+
+
+def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False, reformat_hosts=(), durability=None):
     """Every cross-host rule the inventory breaks, one sentence each naming host and value.
 
     controllers, brokers: host names of the two groups; hostvars: host -> its variables;
-    reformat_hosts: the kafka_reformat_hosts opt-in (at most one known host per run).
+    reformat_hosts: the kafka_reformat_hosts opt-in (at most one known host per run);
+    durability: the role defaults of the durability variables (see durability_problems).
     """
     problems = []
     reformat_hosts = list(reformat_hosts or [])
@@ -106,6 +158,8 @@ def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False,
             if port is not None and controller_port is not None and int(port) == int(controller_port):
                 problems.append('host %s: %s %s equals kafka_controller_port; listeners need distinct ports'
                                 % (host, name, port))
+    problems.extend(durability_problems(list(controllers) + list(brokers), brokers, hostvars, durability,
+                                        allow_small=allow_small_quorum))
     problems.extend(security_problems(list(controllers) + list(brokers), hostvars))
     given = None
     for host in list(controllers) + list(brokers):

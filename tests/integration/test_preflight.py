@@ -27,7 +27,7 @@ def run_site(tmp_path, inv):
     bindir = os.path.dirname(sys.executable)
     proc = subprocess.run([os.path.join(bindir, 'ansible-playbook'), '-i', str(path),
                            os.path.join(ROOT, 'playbooks', 'site.yml')],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -63,6 +63,15 @@ CASES = {
     'reformat opt-in naming two hosts': (
         inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_reformat_hosts=['b-1', 'b-2']),
         ["kafka_reformat_hosts names 2 hosts ['b-1', 'b-2']; reformat one node per run"]),
+    'min.insync.replicas equal to the replication factor': (
+        inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_min_insync_replicas=3),
+        ['kafka_min_insync_replicas is 3 with kafka_default_replication_factor 3']),
+    'replication factor above the broker count': (
+        inventory(nodes('c', 1, 3), nodes('b', 4, 2)),
+        ['kafka_default_replication_factor is 3 but kafka_brokers has 2 host(s)']),
+    'a variable under its 0.1.0 name': (
+        inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_broker_min_insync_replicas=2),
+        ['host c-1: kafka_broker_min_insync_replicas was renamed kafka_min_insync_replicas']),
 }
 
 

@@ -41,3 +41,12 @@ def test_scram_plan_on_create_is_idempotent():
     assert ka.scram_plan(users, ['a', 'c'], 'on_create') == (['b'], ['c'])
     assert ka.scram_plan(users, ['a', 'b'], 'on_create') == ([], [])
     assert ka.scram_plan(users, ['a', 'b'], 'always') == (['a', 'b'], [])
+
+
+def test_config_plan_sets_only_what_differs_and_never_touches_others():
+    current = {'min.insync.replicas': '1', 'log.retention.ms': '1000', 'other': 'x'}
+    assert ka.config_plan({'min.insync.replicas': 2, 'log.retention.ms': '1000'}, current) == {
+        'min.insync.replicas': ('1', '2')}
+    assert ka.config_plan({'min.insync.replicas': '2'}, {'min.insync.replicas': '2'}) == {}
+    assert ka.config_plan({'unclean.leader.election.enable': False}, {}) == {
+        'unclean.leader.election.enable': (None, 'false')}

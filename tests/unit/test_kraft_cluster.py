@@ -12,8 +12,11 @@ def hostvars(**ids):
     return {host: {'kafka_node_id': node_id} for host, node_id in ids.items()}
 
 
-@pytest.mark.parametrize('value', [GOOD, kc.new_cluster_id()])
+# A generated ID is made inside the test: a random parametrize ID differs between the
+# processes of pytest-xdist (ansible-test units runs with -n auto).
+@pytest.mark.parametrize('value', [GOOD, 'generated'])
 def test_valid_cluster_ids(value):
+    value = kc.new_cluster_id() if value == 'generated' else value
     assert kc.cluster_id_problem(value) is None
 
 
@@ -64,17 +67,55 @@ def test_inventory_lists_every_problem_at_once():
     assert "host c1: kafka_cluster_id 'nope'" in text
 
 
+SINGLE = dict(kafka_default_replication_factor=1, kafka_min_insync_replicas=1)
+
+
 def test_small_quorum_allowed_explicitly():
     hv = hostvars(c1=1, b1=2)
-    assert kc.inventory_problems(['c1'], ['b1'], hv, allow_small_quorum=True) == []
+    assert kc.inventory_problems(['c1'], ['b1'], hv, allow_small_quorum=True, durability=SINGLE) == []
+
+
+def test_durability_defaults_pass_with_three_brokers():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4, b2=5, b3=6)
+    assert kc.durability_problems(list(hv), ['b1', 'b2', 'b3'], hv) == []
+
+
+def test_durability_rules_name_variable_and_values():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4)
+    text = '\n'.join(kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv))
+    assert 'kafka_default_replication_factor is 3 but kafka_brokers has 1 host(s)' in text
+    hv = hostvars(c1=1, b1=2, b2=3, b3=4)
+    both = kc.durability_problems(['c1', 'b1', 'b2', 'b3'], ['b1', 'b2', 'b3'], hv,
+                                  dict(kafka_min_insync_replicas=3, kafka_num_partitions=0))
+    assert any('kafka_min_insync_replicas is 3 with kafka_default_replication_factor 3' in p for p in both)
+    assert any('kafka_num_partitions is 0' in p for p in both)
+    assert kc.durability_problems(['c1', 'b1'], ['b1'], hv, SINGLE, allow_small=True) == []
+
+
+def test_durability_values_must_agree_between_controllers_and_brokers():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4, b2=5, b3=6)
+    for host in ('b1', 'b2', 'b3'):
+        hv[host]['kafka_min_insync_replicas'] = 1
+    problems = kc.durability_problems(list(hv), ['b1', 'b2', 'b3'], hv)
+    assert problems == ['kafka_min_insync_replicas must be the same on every node (set it in group_vars/all), '
+                        'found 1 on b1, 2 on c1']
+
+
+def test_renamed_variables_are_named_not_ignored():
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4, b2=5, b3=6)
+    hv['b2']['kafka_broker_min_insync_replicas'] = 2
+    problems = kc.inventory_problems(['c1', 'c2', 'c3'], ['b1', 'b2', 'b3'], hv)
+    assert problems == ['host b2: kafka_broker_min_insync_replicas was renamed kafka_min_insync_replicas '
+                        '(cluster-wide, read by controllers and brokers); rename it in the inventory']
 
 
 def test_reformat_opt_in_names_one_known_host():
-    hv = hostvars(c1=1, c2=2, c3=3, b1=4)
-    assert kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b1']) == []
-    unknown = kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b9'])
+    hv = hostvars(c1=1, c2=2, c3=3, b1=4, b2=5, b3=6)
+    brokers = ['b1', 'b2', 'b3']
+    assert kc.inventory_problems(['c1', 'c2', 'c3'], brokers, hv, reformat_hosts=['b1']) == []
+    unknown = kc.inventory_problems(['c1', 'c2', 'c3'], brokers, hv, reformat_hosts=['b9'])
     assert unknown and "kafka_reformat_hosts names 'b9', which is in neither" in unknown[0]
-    two = kc.inventory_problems(['c1', 'c2', 'c3'], ['b1'], hv, reformat_hosts=['b1', 'c1'])
+    two = kc.inventory_problems(['c1', 'c2', 'c3'], brokers, hv, reformat_hosts=['b1', 'c1'])
     assert two == ["kafka_reformat_hosts names 2 hosts ['b1', 'c1']; reformat one node per run, "
                    "and let it catch up before the next"]
 
@@ -123,13 +164,13 @@ def test_decide_stops_on_nodes_that_disagree():
 
 
 def test_decide_stops_when_variable_and_disk_disagree():
-    _, source, problems = kc.decide_cluster_id(OTHER, {'c1': [meta(GOOD, 1)]}, EXPECTED)
+    source, problems = kc.decide_cluster_id(OTHER, {'c1': [meta(GOOD, 1)]}, EXPECTED)[1:]
     assert source == 'conflict'
     assert 'kafka_cluster_id is %s but the formatted nodes have %s on c1' % (OTHER, GOOD) in problems[0]
 
 
 def test_decide_stops_when_node_id_changed_in_inventory():
-    _, source, problems = kc.decide_cluster_id(None, {'c2': [meta(GOOD, 7)]}, EXPECTED)
+    source, problems = kc.decide_cluster_id(None, {'c2': [meta(GOOD, 7)]}, EXPECTED)[1:]
     assert source == 'conflict'
     assert 'node.id 7 in meta.properties but the inventory gives kafka_node_id 2' in problems[0]
 
