@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write roles/<role>/README.md from roles/<role>/meta/argument_specs.yml, so role docs cannot
 drift from the spec Ansible validates. `--check` exits 1 when a README differs (CI)."""
 import os
@@ -44,7 +43,7 @@ def main():
                 with open(path, 'w') as handle:
                     handle.write(text)
     if stale:
-        sys.exit('out of date (run tools/role_docs.py): %s' % ', '.join(stale))
+        sys.exit('out of date (run python tools/role_docs.py): %s' % ', '.join(stale))
 
 
 if __name__ == '__main__':

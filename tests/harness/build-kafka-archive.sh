@@ -91,6 +91,7 @@ kill -s TERM $pids
 EOF
 
 tool() { # name main-class
+  # shellcheck disable=SC2016  # $0 and $@ belong to the launcher written here, not to this script
   printf '#!/usr/bin/env bash\nexec "$(dirname "$0")/kafka-run-class.sh" %s "$@"\n' "$2" >"$bin/$1"
 }
 tool kafka-storage.sh kafka.tools.StorageTool

@@ -2,7 +2,7 @@
 the test machines cannot reach: bootstrap pip from the interpreter's own ensurepip, then install
 the requested pip from PyPI with the same arguments.
 
-tests/harness/sanity.sh copies it to ~/.ansible/test/cache/get_pip_<version>.py."""
+tests/harness/ansible-test.sh copies it to ~/.ansible/test/cache/get_pip_<version>.py."""
 import subprocess
 import sys
 

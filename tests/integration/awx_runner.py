@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run a playbook of the collection the way AWX does: ansible-runner with a private data dir
 (project, inventory, env), then read the job's status and events. Prints a JSON summary and
 exits non-zero unless the job succeeded with no failed event.

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """One client attempt against a secured cluster, for negative checks: connect with the given
 protocol and credentials, then send one message to a topic. Prints JSON: whether it worked,
 and the exception type and message seen. Always exits 0; the caller asserts on the JSON."""

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Durability probe against a live cluster: create a topic (RF 3, min.insync.replicas 2),
 produce N numbered messages with acks=all and idempotence, consume the topic from the
 beginning, and report what was acknowledged, lost and duplicated as JSON.

@@ -13,7 +13,7 @@ BIN = os.path.dirname(sys.executable)
 
 def run(args, cwd, env):
     proc = subprocess.run([os.path.join(BIN, args[0])] + args[1:], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 
@@ -30,7 +30,7 @@ def installed(tmp_path_factory):
 
 
 def test_tarball_holds_no_caches_venvs_or_archives(installed):
-    _, _, tarball = installed
+    tarball = installed[2]
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
     assert 'plugins/modules/kraft_quorum_info.py' in names and 'roles/kafka_broker/tasks/main.yml' in names
@@ -44,18 +44,19 @@ def test_tarball_holds_no_caches_venvs_or_archives(installed):
     ('module', 'kafkaops.kraft.kafka_broker_info'),
     ('module', 'kafkaops.kraft.kafka_acl'),
     ('module', 'kafkaops.kraft.kafka_scram_user'),
+    ('module', 'kafkaops.kraft.kafka_cluster_config'),
     ('role', 'kafkaops.kraft.kraft_controller'),
     ('role', 'kafkaops.kraft.kafka_broker'),
     ('filter', 'kafkaops.kraft.kraft_decide_cluster_id'),
 ])
 def test_ansible_doc_by_fqcn(installed, plugin_type, name):
-    tmp, env, _ = installed
+    tmp, env = installed[:2]
     out = run(['ansible-doc', '-t', plugin_type, name], tmp, env)
     assert name in out
 
 
 def test_playbooks_by_fqcn(installed):
-    tmp, env, _ = installed
+    tmp, env = installed[:2]
     inventory = os.path.join(ROOT, 'inventories', 'example')
     for playbook in ('site', 'rolling_restart', 'verify'):
         out = run(['ansible-playbook', '-i', inventory, '--syntax-check', 'kafkaops.kraft.%s' % playbook], tmp, env)
@@ -65,7 +66,7 @@ def test_playbooks_by_fqcn(installed):
 def test_execution_environment_context(installed, tmp_path):
     """ansible-builder create turns execution-environment.yml into a build context holding
     the collection tarball and kafka-python (building the image needs a registry)."""
-    _, env, tarball = installed
+    env, tarball = installed[1:]
     with open(os.path.join(ROOT, 'execution-environment.yml')) as handle:
         (tmp_path / 'execution-environment.yml').write_text(handle.read())
     (tmp_path / os.path.basename(tarball)).write_bytes(open(tarball, 'rb').read())
@@ -74,7 +75,16 @@ def test_execution_environment_context(installed, tmp_path):
     name = 'Containerfile' if (context / 'Containerfile').exists() else 'Dockerfile'  # per runtime found
     containerfile = (context / name).read_text()
     assert 'quay.io/ansible/awx-ee' in containerfile
-    files = [os.path.relpath(os.path.join(d, f), str(context)) for d, _, fs in os.walk(str(context)) for f in fs]
+    files = [os.path.relpath(os.path.join(d, f), str(context)) for d, _dirs, fs in os.walk(str(context)) for f in fs]
     assert any(f.endswith('requirements.txt') and 'kafka-python' in open(os.path.join(str(context), f)).read()
                for f in files), files
     assert any(f.endswith(os.path.basename(tarball)) for f in files), files
+    # The galaxy stage copies _build to /build and installs its requirements.yml there: install
+    # that same file, with /build pointing at the context's _build, into an empty path.
+    assert 'COPY _build /build' in containerfile
+    requirements = (context / '_build' / 'requirements.yml').read_text()
+    assert '/build/collections/' + os.path.basename(tarball) in requirements
+    (tmp_path / 'ee-requirements.yml').write_text(requirements.replace('/build/', str(context / '_build') + '/'))
+    run(['ansible-galaxy', 'collection', 'install', '--offline', '--force', '-r', 'ee-requirements.yml',
+         '-p', str(tmp_path / 'ee-collections')], str(tmp_path), env)
+    assert (tmp_path / 'ee-collections' / 'ansible_collections' / 'kafkaops' / 'kraft' / 'MANIFEST.json').exists()

@@ -1,3 +1,4 @@
+import pytest
 from kafka.protocol.admin import DescribeClusterRequest, DescribeQuorumRequest
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_client as kc
@@ -54,10 +55,9 @@ def test_non_leader_answer_is_refused_so_the_next_controller_is_asked():
 
 
 def test_unreachable_addresses_are_all_named():
-    try:
+    with pytest.raises(kc.KafkaUnavailable) as raised:
         kc.send_request(params(bootstrap_servers=['127.0.0.1:1', '127.0.0.1:2'], connect_timeout=1.0),
                         kc.quorum_request(), 'DescribeQuorum')
-    except kc.KafkaUnavailable as exc:
-        message = str(exc)
+    message = str(raised.value)
     assert message.startswith('DescribeQuorum failed on every bootstrap address')
     assert '127.0.0.1:1: ' in message and '127.0.0.1:2: ' in message

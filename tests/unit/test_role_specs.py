@@ -36,5 +36,5 @@ def test_role_readmes_are_generated_from_the_specs():
     import subprocess
     import sys
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'role_docs.py'), '--check'],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
