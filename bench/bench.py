@@ -1,0 +1,294 @@
+"""Benchmarks of the collection and of the cluster it deploys, as one JSON document on stdout.
+
+  make bench            (builds the harness first; writes bench/results/bench-<date>.json)
+
+What it measures, each on fresh systemd containers built from the test image:
+  deploy        site.yml from bare containers to a verified cluster (leader elected, every broker
+                registered), split by play, then a second run (must change nothing);
+  scale         the same first deploy with 3 controllers and 1, 3 and 5 brokers;
+  rolling       playbooks/rolling_restart.yml of all six nodes with the gates on: total, and when
+                each node's new process started (one monotonic clock for all containers);
+  cluster       kafka-producer-perf-test (1 KiB records, acks=all) and kafka-e2e-latency (acks=all)
+                from the archive's own launchers, on a topic created with the roles' defaults;
+  settings      before/after of the Ansible settings the project ships (pipelining, forks):
+                the second run and a first deploy under Ansible's defaults (pipelining off,
+                5 forks) next to the project's, in the same run on the same machine.
+
+Options: --brokers 1,3,5 (scale points; 3 is always measured), --quick (skip the scale points
+and the first deploy under Ansible's defaults). Progress goes to stderr.
+"""
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+BIN = os.path.dirname(sys.executable)
+NETWORK, SUBNET, PREFIX = 'kraft-test', '172.28.70.0/24', '172.28.70.'
+ARCHIVE = os.environ.get('KRAFT_KAFKA_ARCHIVE') or os.path.join(ROOT, '.cache', 'kafka', 'kafka_2.13-4.4.0.tgz')
+# What Ansible does without the project's ansible.cfg settings.
+ANSIBLE_DEFAULTS = dict(ANSIBLE_PIPELINING='False', ANSIBLE_FORKS='5')
+RECORD_SIZE = 1024
+Node = collections.namedtuple('Node', 'name group node_id address')
+
+
+def log(message):
+    sys.stderr.write('[bench %s] %s\n' % (time.strftime('%H:%M:%S'), message))
+    sys.stderr.flush()
+
+
+def run(argv, **kwargs):
+    return subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs).stdout
+
+
+# --- nodes --------------------------------------------------------------------------------
+
+def nodes(brokers):
+    """3 controllers and `brokers` brokers, named, numbered and addressed as in inventories/local."""
+    result = [Node('kraft-controller-%d' % i, 'kraft_controllers', i, PREFIX + str(10 + i)) for i in (1, 2, 3)]
+    result += [Node('kafka-broker-%d' % i, 'kafka_brokers', 3 + i, PREFIX + str(20 + i)) for i in range(1, brokers + 1)]
+    return result
+
+
+def cleanup():
+    subprocess.run(['bash', os.path.join(ROOT, 'tests', 'harness', 'cleanup.sh')], check=False)
+
+
+def fresh_cluster(brokers, image, workdir):
+    """Bare containers (same settings as molecule/default) and an inventory for them."""
+    cleanup()
+    run(['docker', 'network', 'create', '--subnet', SUBNET, NETWORK])
+    members = nodes(brokers)
+    for node in members:
+        run(['docker', 'run', '-d', '--name', node.name, '--hostname', node.name, '--network', NETWORK, '--ip', node.address,
+             '--cap-add', 'SYS_ADMIN', '--cgroupns', 'host', '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+             '--tmpfs', '/run', '--tmpfs', '/run/lock', '--tmpfs', '/tmp', image, '/lib/systemd/systemd'])
+    for node in members:
+        state = subprocess.run(['docker', 'exec', node.name, 'systemctl', 'is-system-running', '--wait'],
+                               capture_output=True, text=True, check=False).stdout.strip()
+        if state not in ('running', 'degraded'):
+            raise SystemExit('container %s did not boot (systemd: %s)' % (node.name, state))
+    inventory = os.path.join(workdir, '3+%d' % brokers)
+    os.makedirs(inventory, exist_ok=True)
+    if not os.path.exists(os.path.join(inventory, 'group_vars')):
+        os.symlink(os.path.join(ROOT, 'inventories', 'local', 'group_vars'), os.path.join(inventory, 'group_vars'))
+    groups = {}
+    for node in members:
+        groups.setdefault(node.group, {'hosts': {}})['hosts'][node.name] = dict(
+            kafka_node_id=node.node_id, kafka_advertised_host=node.address)
+    cluster_vars = {}
+    if brokers < 3:
+        # Fewer brokers than the default replication factor: preflight refuses the defaults.
+        cluster_vars = dict(kafka_default_replication_factor=brokers, kafka_min_insync_replicas=brokers,
+                            kafka_allow_small_quorum=True)
+    with open(os.path.join(inventory, 'hosts.yml'), 'w') as handle:
+        json.dump({'all': {'vars': cluster_vars, 'children': groups}}, handle, indent=1)  # JSON is YAML
+    return inventory, members
+
+
+# --- playbooks ----------------------------------------------------------------------------
+
+def seconds(duration):
+    def parse(value):
+        return datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    return round((parse(duration['end']) - parse(duration['start'])).total_seconds(), 1)
+
+
+def playbook(name, inventory, settings=None):
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),
+               KRAFT_KAFKA_ARCHIVE=ARCHIVE)
+    env.pop('KRAFT_ARCHIVE_MIRROR', None)
+    env.update(settings or {})
+    started = time.monotonic()
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-3000:])
+        raise SystemExit('%s failed (rc %s)' % (name, proc.returncode))
+    result = json.loads(proc.stdout)
+    plays = [dict(play=p['play']['name'], seconds=seconds(p['play']['duration'])) for p in result['plays']]
+    changed = sum(stats.get('changed', 0) for stats in result['stats'].values())
+    tasks = sum(len(p['tasks']) for p in result['plays'])
+    return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, plays=plays, started=started)
+
+
+def public(result):
+    return dict((k, v) for k, v in result.items() if k != 'started')
+
+
+def deploy(brokers, image, workdir, settings=None):
+    inventory, members = fresh_cluster(brokers, image, workdir)
+    log('3+%d: containers up; site.yml%s' % (brokers, ' under Ansible defaults' if settings else ''))
+    return inventory, members, playbook('site', inventory, settings)
+
+
+# --- rolling restart ----------------------------------------------------------------------
+
+def process_start(name):
+    """Monotonic start of the node's Kafka process in microseconds (the kernel's clock, shared by all containers)."""
+    return int(run(['docker', 'exec', name, 'systemctl', 'show', 'kafka', '-p', 'ExecMainStartTimestampMonotonic',
+                    '--value']).strip())
+
+
+def rolling(inventory, members):
+    before = dict((node.name, process_start(node.name)) for node in members)
+    result = playbook('rolling_restart', inventory)
+    begin_us = int(result['started'] * 1e6)
+    end_us = begin_us + int(result['wall_seconds'] * 1e6)
+    after = sorted((process_start(node.name), node.name) for node in members)
+    if any(start <= before[name] for start, name in after):
+        raise SystemExit('rolling restart left a node unrestarted: %s' % after)
+    order, previous = [], begin_us
+    for start, name in after:
+        order.append(dict(node=name, started_after_seconds=round((start - begin_us) / 1e6, 1),
+                          since_previous_seconds=round((start - previous) / 1e6, 1)))
+        previous = start
+    result = public(result)
+    result['nodes'] = order
+    result['last_start_to_end_seconds'] = round((end_us - previous) / 1e6, 1)
+    return result
+
+
+# --- the deployed cluster -----------------------------------------------------------------
+
+def kafka_tools(workdir):
+    target = os.path.join(workdir, 'kafka')
+    if not os.path.isdir(target):
+        os.makedirs(target)
+        run(['tar', '-xzf', ARCHIVE, '-C', target])
+    (release,) = os.listdir(target)
+    return os.path.join(target, release, 'bin')
+
+
+def cluster_performance(workdir, members, records):
+    tools = kafka_tools(workdir)
+    brokers = ','.join('%s:9092' % node.address for node in members if node.group == 'kafka_brokers')
+    env = dict(os.environ, KAFKA_HEAP_OPTS='-Xmx512m', LOG_DIR=os.path.join(workdir, 'logs'))
+
+    def tool(name, *args):
+        return run([os.path.join(tools, name)] + list(args), env=env)
+
+    report = {}
+    for topic in ('bench-throughput', 'bench-latency'):
+        tool('kafka-topics.sh', '--bootstrap-server', brokers, '--create', '--topic', topic)  # the roles' defaults
+    described = tool('kafka-topics.sh', '--bootstrap-server', brokers, '--describe', '--topic', 'bench-throughput')
+    effective = tool('kafka-configs.sh', '--bootstrap-server', brokers, '--describe', '--all', '--entity-type', 'topics',
+                     '--entity-name', 'bench-throughput')
+    report['topic'] = dict(
+        partitions=int(re.search(r'PartitionCount: (\d+)', described).group(1)),
+        replication_factor=int(re.search(r'ReplicationFactor: (\d+)', described).group(1)),
+        min_insync_replicas=int(re.search(r'(?m)^\s*min\.insync\.replicas=(\d+) ', effective).group(1)))
+
+    log('producer perf test: %d records of %d bytes, acks=all' % (records, RECORD_SIZE))
+    out = tool('kafka-producer-perf-test.sh', '--topic', 'bench-throughput', '--num-records', str(records),
+               '--record-size', str(RECORD_SIZE), '--throughput', '-1',
+               '--producer-props', 'bootstrap.servers=' + brokers, 'acks=all')
+    final = [line for line in out.splitlines() if line.startswith('%d records sent' % records)][-1]
+    numbers = re.match(r'(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, '
+                       r'([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99.9th', final)
+    report['producer'] = dict(tool='kafka-producer-perf-test', records=records, record_bytes=RECORD_SIZE, acks='all',
+                              records_per_second=float(numbers.group(2)), mb_per_second=float(numbers.group(3)),
+                              latency_ms=dict(avg=float(numbers.group(4)), p50=int(numbers.group(6)),
+                                              p95=int(numbers.group(7)), p99=int(numbers.group(8)),
+                                              max=float(numbers.group(5))),
+                              note='throughput-bound run (--throughput -1): latencies include queueing in the producer')
+
+    messages = max(records // 100, 1000)
+    log('end-to-end latency: %d messages, one at a time' % messages)
+    out = tool('kafka-e2e-latency.sh', brokers, 'bench-latency', str(messages), 'all', str(RECORD_SIZE))
+    average = float(re.search(r'Avg latency: ([\d.]+) ms', out).group(1))
+    p50, p99, p999 = (int(v) for v in re.search(r'Percentiles: 50th = (\d+), 99th = (\d+), 99.9th = (\d+)', out).groups())
+    report['end_to_end'] = dict(tool='kafka-e2e-latency', messages=messages, record_bytes=RECORD_SIZE, acks='all',
+                                latency_ms=dict(avg=average, p50=p50, p99=p99, p999=p999),
+                                note='produce, then consume, one message at a time')
+    return report
+
+
+def fact_gathering(inventory):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'))
+    started = time.monotonic()
+    run([os.path.join(BIN, 'ansible'), '-i', inventory, 'all', '-m', 'ansible.builtin.setup'], cwd=ROOT, env=env)
+    return round(time.monotonic() - started, 1)
+
+
+# --- main ---------------------------------------------------------------------------------
+
+def machine():
+    with open('/proc/meminfo') as handle:
+        mem_kib = int(handle.readline().split()[1])
+    model = ''
+    with open('/proc/cpuinfo') as handle:
+        for line in handle:
+            if line.startswith('model name'):
+                model = line.split(':', 1)[1].strip()
+                break
+    versions = run([os.path.join(BIN, 'ansible'), '--version']).splitlines()[0]
+    return dict(cores=os.cpu_count(), cpu=model, memory_gib=round(mem_kib / 1048576, 1), kernel=platform.release(),
+                python=platform.python_version(), ansible=versions,
+                docker=run(['docker', 'version', '--format', '{{.Server.Version}}']).strip(),
+                connection='community.docker.docker (docker exec)',
+                heaps='controllers 256m, brokers 512m (inventories/local)')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--brokers', default='1,3,5')
+    parser.add_argument('--records', type=int, default=200000)
+    parser.add_argument('--quick', action='store_true')
+    args = parser.parse_args()
+    image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
+    workdir = tempfile.mkdtemp(prefix='kraft-bench-')
+    report = dict(date=datetime.date.today().isoformat(), machine=machine(),
+                  project_settings='ansible.cfg: pipelining on, forks 12, gathering explicit (no play gathers facts)',
+                  ansible_defaults='ANSIBLE_PIPELINING=False ANSIBLE_FORKS=5')
+    try:
+        inventory, members, first = deploy(3, image, workdir)
+        report['deploy'] = dict(first_run=public(first))
+        log('second run')
+        report['deploy']['second_run'] = public(playbook('site', inventory))
+        log('second run under Ansible defaults')
+        second_defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))
+        report['settings'] = dict(second_run=dict(after=report['deploy']['second_run']['wall_seconds'],
+                                                  before=second_defaults['wall_seconds'], before_detail=second_defaults))
+        log('facts of all six nodes')
+        report['settings']['fact_gathering_seconds'] = dict(
+            one_setup_on_all_nodes=fact_gathering(inventory),
+            note='what each of the 4 host plays of site.yml would add with gather_facts on; the roles use no facts')
+        log('rolling restart')
+        report['rolling_restart'] = rolling(inventory, members)
+        report['cluster'] = cluster_performance(workdir, members, args.records)
+        report['scale'] = [dict(brokers=3, nodes=6, first_run_seconds=first['wall_seconds'], changed=first['changed'])]
+        if not args.quick:
+            for count in [int(c) for c in args.brokers.split(',') if c.strip() and int(c) != 3]:
+                try:
+                    result = deploy(count, image, workdir)[2]
+                except SystemExit as exc:  # keep what was measured; say what failed
+                    report['scale'].append(dict(brokers=count, nodes=3 + count, error=str(exc)))
+                    continue
+                row = dict(brokers=count, nodes=3 + count, first_run_seconds=result['wall_seconds'],
+                           changed=result['changed'], plays=result['plays'])
+                if count < 3:
+                    row['note'] = 'replication factor and min.insync.replicas %d (one broker cannot hold 3 replicas)' % count
+                report['scale'].append(row)
+            report['scale'].sort(key=lambda row: row['brokers'])
+            before = deploy(3, image, workdir, ANSIBLE_DEFAULTS)[2]
+            report['settings']['first_run'] = dict(after=first['wall_seconds'], before=before['wall_seconds'],
+                                                   before_detail=public(before))
+    finally:
+        cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == '__main__':
+    main()
