@@ -56,7 +56,11 @@ CASES = {
         ["kafka_cluster_id '-not-a-valid-id' must be 22 characters"]),
     'broker port equals controller port': (
         inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_broker_port=9093, kafka_controller_port=9093),
-        ['host b-1: kafka_broker_port 9093 equals kafka_controller_port']),
+        ['host b-1: kafka_broker_port and kafka_controller_port share port 9093']),
+    # Set on the brokers only: the controllers' port is the role default, which hostvars lack.
+    'broker port on the brokers equals the default controller port': (
+        inventory(nodes('c', 1, 3), [(name, dict(v, kafka_broker_port=9093)) for name, v in nodes('b', 4, 3)]),
+        ['host b-1: kafka_broker_port and kafka_controller_port share port 9093']),
     'reformat opt-in naming an unknown host': (
         inventory(nodes('c', 1, 3), nodes('b', 4, 3), kafka_reformat_hosts=['b-9']),
         ["kafka_reformat_hosts names 'b-9', which is in neither"]),

@@ -38,3 +38,16 @@ def test_role_readmes_are_generated_from_the_specs():
     proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'role_docs.py'), '--check'],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize('role', ROLES)
+def test_no_spec_text_is_cut_by_a_yaml_comment(role):
+    # In a plain YAML scalar " #" starts a comment: "... ! @ # % ^" would silently end at "@".
+    path = os.path.join(ROOT, 'roles', role, 'meta', 'argument_specs.yml')
+    with open(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if line.lstrip().startswith('#') or ' #' not in line:
+                continue
+            before = line[:line.index(' #')]
+            quoted = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
+            assert quoted, '%s:%d: unquoted " #" cuts the text there: %s' % (path, number, line.strip())
