@@ -60,10 +60,15 @@ options:
     default: 10.0
   fail_on_unavailable:
     description:
-      - When V(false), a cluster that cannot be reached (and, for the info modules, one that does
-        not pass their assertions before C(wait) runs out) is reported in the C(available),
-        C(problems) and C(error) results instead of failing the task, so that a playbook can
-        retry with C(until) or carry on in check mode.
+      - When V(false), a cluster that cannot be reached or does not authenticate the client is
+        reported in the C(available) and C(error) results instead of failing the task, so that a
+        playbook can retry with C(until) or carry on in check mode. So is, for the info modules,
+        an answer with an error code or an assertion that does not hold before C(wait) runs out
+        (C(problems)), and for the write modules an error code that Kafka calls retriable (not
+        the controller, timed out).
+      - A write module whose request the cluster refuses for good (not authorized, invalid
+        config) fails either way, with C(available=true); so does any module on an unexpected
+        error.
     type: bool
     default: true
 notes:

@@ -11,21 +11,23 @@ name: kraft
 short_description: Cluster-wide decisions for KRaft deployments (internal to the roles)
 version_added: 0.1.0
 description:
-  - C(kraft_inventory_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
+  - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
     C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_node_addresses), C(kraft_sha512_from_file),
     C(kraft_stale_dirs).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
-    plugins/module_utils/kraft_cluster.py.
+    plugins/plugin_utils/kraft_cluster.py.
 '''
 
 import base64
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_cluster import (
+from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster import (
     checksum_from_file,
     decide_cluster_id,
     inventory_problems,
+    listener_problems,
     new_cluster_id,
     parse_properties,
     quorum_voters,
@@ -40,6 +42,14 @@ def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=
                               dict((h, hostvars[h]) for h in list(controllers) + list(brokers)),
                               allow_small_quorum=allow_small_quorum, reformat_hosts=reformat_hosts,
                               durability=durability)
+
+
+def kraft_listener_problems(nodes):
+    """{inventory_hostname: node fact with `role` and `ports`} -> listener port conflicts."""
+    if not isinstance(nodes, Mapping) or not all(isinstance(node, Mapping) for node in nodes.values()):
+        raise AnsibleFilterError('kraft_listener_problems expects {inventory_hostname: {id, role, host, port, ports}}, '
+                                 'got %r' % (nodes,))
+    return listener_problems(nodes)
 
 
 def kraft_decide_cluster_id(discovered, given, expected_node_ids):
@@ -91,6 +101,7 @@ class FilterModule(object):
     def filters(self):
         return {
             'kraft_inventory_problems': kraft_inventory_problems,
+            'kraft_listener_problems': kraft_listener_problems,
             'kraft_decide_cluster_id': kraft_decide_cluster_id,
             'kraft_new_cluster_id': kraft_new_cluster_id,
             'kraft_quorum_voters': kraft_quorum_voters,

@@ -2,40 +2,53 @@
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config) share: their plans
-(pure, unit-tested), the kafka-python admin client built from the collection's connection
-options, and how they end when the cluster cannot be reached."""
+(pure, unit-tested), reading the answers to their requests, and how they end when the cluster
+cannot be reached or refuses."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import client_config
+import traceback
 
-RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID', 'DELEGATION_TOKEN', 'USER']
-OPERATIONS = ['ALL', 'READ', 'WRITE', 'CREATE', 'DELETE', 'ALTER', 'DESCRIBE', 'CLUSTER_ACTION',
-              'DESCRIBE_CONFIGS', 'ALTER_CONFIGS', 'IDEMPOTENT_WRITE', 'CREATE_TOKENS', 'DESCRIBE_TOKENS']
-PATTERN_TYPES = ['LITERAL', 'PREFIXED']
-PERMISSIONS = ['ALLOW', 'DENY']
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import send_request
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import (
+    ACL_OPERATIONS,
+    ACL_PATTERN_TYPES,
+    ACL_PERMISSIONS,
+    CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER,
+    RESOURCE_TYPES,
+    SCRAM_MECHANISMS,
+    response_error,
+    transient_error,
+)
 
 # One ACL binding as the modules compare them: every field upper-cased except names.
 ACL_FIELDS = ('principal', 'host', 'operation', 'permission', 'resource_type', 'resource_name', 'pattern_type')
 
 
-def admin_client(params):
-    """A KafkaAdminClient for the module's connection options (imported late: optional library)."""
-    from kafka.admin import KafkaAdminClient
-    config = client_config(params)
-    # The admin client takes the connection options but not the per-connection setup timeouts.
-    for option in ('client_id', 'socket_connection_setup_timeout_ms', 'socket_connection_setup_timeout_max_ms'):
-        config.pop(option, None)
-    return KafkaAdminClient(bootstrap_servers=params['bootstrap_servers'], client_id='kafkaops.kraft', **config)
+class KafkaRefused(Exception):
+    """The cluster answered, with an error code that asking again will not change (not
+    authorized, invalid config, security disabled): the module fails whatever
+    fail_on_unavailable says."""
+
+
+def ask(params, request, step):
+    """Send a request of a write module; return the response dict.
+
+    Raises KafkaUnavailable when no address answers (a retriable error code counts as no answer,
+    and the next address is tried) and KafkaRefused when the answer holds any other error code."""
+    response = send_request(params, request, step, refusal=transient_error)
+    problem = response_error(response)
+    if problem:
+        raise KafkaRefused('%s refused: %s' % (step, problem))
+    return response
 
 
 def fail_unavailable(module, subject, exc, empty=None):
-    """End a write module that could not reach, authenticate to or be authorized by the cluster:
+    """End a write module that could not reach or authenticate to the cluster (KafkaUnavailable):
     fail (the default), or with fail_on_unavailable=false report it unchanged. `empty`: the
     module's return values when nothing was done (default: no creations, no deletions)."""
-    import traceback
     empty = dict(created=[], deleted=[]) if empty is None else empty
     if module.params['fail_on_unavailable']:
         module.fail_json(msg='%s could not be managed: %s: %s' % (subject, type(exc).__name__, exc),
@@ -43,8 +56,10 @@ def fail_unavailable(module, subject, exc, empty=None):
     module.exit_json(changed=False, available=False, error='%s: %s' % (type(exc).__name__, exc), **empty)
 
 
-# ConfigSource of DescribeConfigs: a value set for every broker of the cluster at once.
-DYNAMIC_DEFAULT_BROKER_CONFIG = 3
+def fail_refused(module, subject, exc, empty=None):
+    """End a write module whose request the cluster refused (KafkaRefused): always a failure."""
+    empty = dict(created=[], deleted=[]) if empty is None else empty
+    module.fail_json(msg='%s could not be managed: %s' % (subject, exc), available=True, **empty)
 
 
 def config_value(value):
@@ -101,8 +116,8 @@ def describe_binding(binding):
 def scram_plan(users, existing, update_password):
     """Which SCRAM credentials to upsert and delete.
 
-    users: [{name, password, state}]; existing: {name: [mechanism names]} from
-    DescribeUserScramCredentials; mechanism: the one managed. Returns (upserts, deletions) of names.
+    users: [{name, password, state}]; existing: names of the users with a credential for the
+    mechanism managed (scram_users). Returns (upserts, deletions) of names.
     A password cannot be read back (the broker keeps only a salted hash), so an existing
     credential is rewritten only with update_password=always.
     """
@@ -117,30 +132,40 @@ def scram_plan(users, existing, update_password):
     return upserts, deletions
 
 
-def binding_to_acl(binding):
-    from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
-    values = dict(zip(ACL_FIELDS, binding))
-    return ACL(principal=values['principal'], host=values['host'],
-               operation=ACLOperation[values['operation']],
-               permission_type=ACLPermissionType[values['permission']],
-               resource_pattern=ResourcePattern(ResourceType[values['resource_type']], values['resource_name'],
-                                                ACLResourcePatternType[values['pattern_type']]))
+def _names(codes):
+    return dict((code, name) for name, code in codes.items())
 
 
-def acl_to_binding(acl):
-    pattern = acl.resource_pattern
-    return (acl.principal, acl.host, acl.operation.name, acl.permission_type.name,
-            pattern.resource_type.name, pattern.resource_name, pattern.pattern_type.name)
+def acl_bindings(response):
+    """DescribeAcls response dict -> every binding of the cluster, as sorted tuples of names."""
+    resource_types, operations = _names(RESOURCE_TYPES), _names(ACL_OPERATIONS)
+    permissions, pattern_types = _names(ACL_PERMISSIONS), _names(ACL_PATTERN_TYPES)
+    bindings = set()
+    for resource in response.get('resources') or []:
+        for acl in resource.get('acls') or []:
+            bindings.add((acl['principal'], acl['host'], operations.get(acl['operation'], 'UNKNOWN'),
+                          permissions.get(acl['permission_type'], 'UNKNOWN'),
+                          resource_types.get(resource['resource_type'], 'UNKNOWN'), resource['resource_name'],
+                          pattern_types.get(resource['pattern_type'], 'UNKNOWN')))
+    return sorted(bindings)
 
 
-def describe_all_acls(admin):
-    """Every ACL binding of the cluster, as tuples."""
-    from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
-                             ResourcePatternFilter, ResourceType)
-    everything = ACLFilter(principal=None, host=None, operation=ACLOperation.ANY,
-                           permission_type=ACLPermissionType.ANY,
-                           resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY))
-    acls, error = admin.describe_acls(everything)
-    if error is not None and getattr(error, 'errno', 0):
-        raise RuntimeError('DescribeAcls failed: %s' % (error,))
-    return sorted(acl_to_binding(acl) for acl in acls)
+def binding_fields(binding):
+    """Binding tuple -> {field: value}, the form kafka_protocol's ACL requests take."""
+    return dict(zip(ACL_FIELDS, binding))
+
+
+def scram_users(response, mechanism):
+    """DescribeUserScramCredentials response dict -> sorted names of the users with a
+    credential for `mechanism` (SCRAM-SHA-256 or SCRAM-SHA-512)."""
+    code = SCRAM_MECHANISMS[mechanism]
+    return sorted(result['user'] for result in response.get('results') or []
+                  if any(info['mechanism'] == code for info in result.get('credential_infos') or []))
+
+
+def dynamic_cluster_configs(response):
+    """DescribeConfigs response dict -> {name: value} of the cluster-wide dynamic broker defaults
+    (a broker's own file or Kafka's default do not count: the module holds the cluster-wide value)."""
+    return dict((entry['name'], entry['value'])
+                for result in response.get('results') or [] for entry in result.get('configs') or []
+                if entry.get('config_source') == CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER)

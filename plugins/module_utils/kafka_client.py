@@ -1,12 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Kafka protocol access shared by the collection's modules.
+"""How the collection's modules reach Kafka: their common options, and sending one request.
 
 One request per call over a plain kafka-python connection to a bootstrap address. The
 connection is never bootstrapped through Metadata, because KRaft controllers do not serve
 Metadata: ApiVersions (and SASL, when configured) then the request itself. That lets the same
-code talk to a controller listener directly or to a broker.
+code talk to a controller listener directly or to a broker. The requests themselves are built in
+kafka_protocol.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,60 +17,67 @@ __metaclass__ = type
 import time
 import traceback
 
-KAFKA_IMPORT_ERROR = None
-try:
-    from kafka.net.manager import KafkaConnectionManager
-    from kafka.net.selector import NetworkSelector
-    from kafka.protocol.admin import DescribeClusterRequest, DescribeQuorumRequest
-    from kafka.protocol.metadata import MetadataRequest
-except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    KAFKA_IMPORT_ERROR = traceback.format_exc()
+from ansible.module_utils.basic import missing_required_lib
 
-METADATA_TOPIC = '__cluster_metadata'
-
-# The options every module of the collection takes to reach Kafka; documented once in
-# doc_fragments/connection.py.
-CONNECTION_ARGSPEC = dict(
-    bootstrap_servers=dict(type='list', elements='str', required=True),
-    security_protocol=dict(type='str', default='PLAINTEXT',
-                           choices=['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']),
-    ssl_cafile=dict(type='path'),
-    ssl_certfile=dict(type='path'),
-    ssl_keyfile=dict(type='path'),
-    ssl_password=dict(type='str', no_log=True),
-    ssl_check_hostname=dict(type='bool', default=True),
-    sasl_mechanism=dict(type='str', choices=['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
-    sasl_username=dict(type='str'),
-    sasl_password=dict(type='str', no_log=True),
-    connect_timeout=dict(type='float', default=5.0),
-    request_timeout=dict(type='float', default=10.0),
-    fail_on_unavailable=dict(type='bool', default=True),
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import (
+    KAFKA_PROTOCOL_IMPORT_ERROR,
+    cluster_request,
+    metadata_request,
+    quorum_request,
+    response_error,
 )
 
-CONNECTION_REQUIRED_TOGETHER = [('sasl_username', 'sasl_password')]
-CONNECTION_REQUIRED_IF = [
+KAFKA_IMPORT_ERROR = KAFKA_PROTOCOL_IMPORT_ERROR
+try:
+    from kafka.errors import KafkaError
+    from kafka.net.manager import KafkaConnectionManager
+    from kafka.net.selector import NetworkSelector
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    KAFKA_IMPORT_ERROR = KAFKA_IMPORT_ERROR or traceback.format_exc()
+
+    class KafkaError(Exception):
+        """Stands in for kafka.errors.KafkaError, so the except clauses below stay valid; a module
+        fails in check_kafka_python before it sends anything."""
+
+
+def kafka_common_argument_spec():
+    """The options every module of the collection takes to reach Kafka, as a new dict that the
+    module merges into its own argument_spec; documented once in doc_fragments/connection.py."""
+    return dict(
+        bootstrap_servers=dict(type='list', elements='str', required=True),
+        security_protocol=dict(type='str', default='PLAINTEXT',
+                               choices=['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']),
+        ssl_cafile=dict(type='path'),
+        ssl_certfile=dict(type='path'),
+        ssl_keyfile=dict(type='path'),
+        ssl_password=dict(type='str', no_log=True),
+        ssl_check_hostname=dict(type='bool', default=True),
+        sasl_mechanism=dict(type='str', choices=['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+        sasl_username=dict(type='str'),
+        sasl_password=dict(type='str', no_log=True),
+        connect_timeout=dict(type='float', default=5.0),
+        request_timeout=dict(type='float', default=10.0),
+        fail_on_unavailable=dict(type='bool', default=True),
+    )
+
+
+# Rules between the common options, for the module's AnsibleModule (add your own to a copy).
+KAFKA_COMMON_REQUIRED_TOGETHER = [('sasl_username', 'sasl_password')]
+KAFKA_COMMON_REQUIRED_IF = [
     ('security_protocol', 'SASL_PLAINTEXT', ('sasl_mechanism', 'sasl_username', 'sasl_password')),
     ('security_protocol', 'SASL_SSL', ('sasl_mechanism', 'sasl_username', 'sasl_password')),
 ]
 
 
-def connection_module(**options):
-    """The AnsibleModule of every module of the collection: the connection options plus
-    `options`, check mode supported, and a clear failure when kafka-python is missing."""
-    from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-    argument_spec = dict(CONNECTION_ARGSPEC)
-    argument_spec.update(options)
-    module = AnsibleModule(argument_spec=argument_spec,
-                           required_together=CONNECTION_REQUIRED_TOGETHER,
-                           required_if=CONNECTION_REQUIRED_IF,
-                           supports_check_mode=True)
+def check_kafka_python(module):
+    """Fail the module, saying what to install, when kafka-python cannot be imported."""
     if KAFKA_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('kafka-python'), exception=KAFKA_IMPORT_ERROR)
-    return module
 
 
 class KafkaUnavailable(Exception):
-    """No bootstrap address answered the request; the message names each address and step."""
+    """The cluster could not be reached, did not authenticate us, or answered with an error code
+    that a later attempt may not get; the message names each address and step."""
 
 
 def client_config(params):
@@ -104,22 +112,38 @@ def _network():
     return _NETWORK[0]
 
 
-def _send_once(address, config, request):
-    net = _network()
-    manager = KafkaConnectionManager(net, bootstrap_servers=address, **config)
+def _cause(exc):
+    # kafka-python's errors name their class; OSError and its TLS/socket kinds do not.
+    return str(exc) if isinstance(exc, KafkaError) else '%s: %s' % (type(exc).__name__, exc)
+
+
+def send(address, config, request):
+    """The one place a request goes out: connect to `address` (TCP, TLS, ApiVersions, SASL), send
+    `request`, return kafka-python's response object.
+
+    Raises KafkaUnavailable naming the step for what a network, a TLS setup or a cluster can
+    cause: kafka-python's KafkaError (refused, timed out, disconnected, SASL or authorization
+    failure, unsupported version), OSError (unreadable certificate or key, socket and TLS errors)
+    and a malformed host:port. Anything else is a bug and propagates.
+    """
+    try:
+        manager = KafkaConnectionManager(_network(), bootstrap_servers=address, **config)
+    except ValueError as exc:  # kafka-python parses the port with int()
+        raise KafkaUnavailable('bootstrap address: %s' % (exc,))
     node_id = manager.cluster.bootstrap_brokers()[0].node_id
 
     async def exchange():
         connection = manager.get_connection(node_id)
         try:
             await connection
-        except Exception as exc:
-            raise KafkaUnavailable('connect/handshake: %s' % (exc,))
-        return await manager.send(request, node_id=node_id,
-                                  request_timeout_ms=config['request_timeout_ms'])
+        except (KafkaError, OSError) as exc:
+            raise KafkaUnavailable('connect/handshake: %s' % (_cause(exc),))
+        return await manager.send(request, node_id=node_id, request_timeout_ms=config['request_timeout_ms'])
 
     try:
         return manager.run(exchange)
+    except (KafkaError, OSError) as exc:
+        raise KafkaUnavailable('%s: %s' % (type(request).__name__, _cause(exc)))
     finally:
         manager.close()
 
@@ -128,65 +152,38 @@ def send_request(params, request, step, refusal=None):
     """Send one request to the first bootstrap address that answers; return the response dict.
 
     refusal(response) returns why an answer does not count (a controller that is not the
-    leader, say), and the next address is tried. Raises KafkaUnavailable naming every address
-    tried, the step and the cause.
+    leader, an error code), and the next address is tried. Raises KafkaUnavailable naming every
+    address tried, the step and the cause.
     """
     config = client_config(params)
     errors = []
     for address in params['bootstrap_servers']:
         try:
-            response = _send_once(address, config, request).to_dict()
-            reason = refusal(response) if refusal else None
-            if reason is None:
-                return response
-            errors.append('%s: %s' % (address, reason))
+            response = send(address, config, request).to_dict()
         except KafkaUnavailable as exc:
             errors.append('%s: %s' % (address, exc))
-        except Exception as exc:  # kafka-python raises many unrelated types for one cause
-            errors.append('%s: %s: %s' % (address, type(exc).__name__, exc))
+            continue
+        reason = refusal(response) if refusal else None
+        if reason is None:
+            return response
+        errors.append('%s: %s' % (address, reason))
     raise KafkaUnavailable('%s failed on every bootstrap address (%s)' % (step, '; '.join(errors)))
 
 
-def quorum_request():
-    """DescribeQuorum (API key 55) for partition 0 of the metadata log."""
-    topic = DescribeQuorumRequest.TopicData
-    return DescribeQuorumRequest(topics=[
-        topic(topic_name=METADATA_TOPIC, partitions=[topic.PartitionData(partition_index=0)])])
-
-
-def cluster_request():
-    """DescribeCluster (API key 60), fenced brokers included."""
-    return DescribeClusterRequest(include_cluster_authorized_operations=False, include_fenced_brokers=True)
-
-
 def describe_quorum(params):
-    return send_request(params, quorum_request(), 'DescribeQuorum', refusal=_quorum_refusal)
-
-
-def _quorum_refusal(response):
     # Only the active controller answers DescribeQuorum; the others say NOT_LEADER_OR_FOLLOWER
-    # (error 6), and during an election every node may.
-    codes = [response.get('error_code')] + [
-        part.get('error_code') for topic in response.get('topics', []) for part in topic.get('partitions', [])]
-    for code in codes:
-        if code:
-            return 'error %s (%s)' % (code, ERROR_NAMES.get(code, 'see the Kafka protocol error codes'))
-    return None
-
-
-ERROR_NAMES = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader',
-               15: 'COORDINATOR_NOT_AVAILABLE', 41: 'NOT_CONTROLLER',
-               31: 'CLUSTER_AUTHORIZATION_FAILED', 3: 'UNKNOWN_TOPIC_OR_PARTITION'}
+    # (error 6), and during an election every node may: an error code means ask the next one.
+    return send_request(params, quorum_request(), 'DescribeQuorum', refusal=response_error)
 
 
 def describe_cluster(params):
-    return send_request(params, cluster_request(), 'DescribeCluster')
+    # An error code (a broker still starting, a controller not known yet) is worth asking again.
+    return send_request(params, cluster_request(), 'DescribeCluster', refusal=response_error)
 
 
 def describe_topics(params):
     """Metadata of every topic, for partition health (replicas, ISR, leader)."""
-    request = MetadataRequest(topics=None, allow_auto_topic_creation=False)
-    return send_request(params, request, 'Metadata')
+    return send_request(params, metadata_request(), 'Metadata')
 
 
 def poll(collect, wait, interval=1.0, clock=None, sleep=None):
@@ -218,7 +215,7 @@ def exit_with_facts(module, subject, facts, problems, error, attempts):
     result.update(facts or {})
     if error is not None:
         result['error'] = error
-        message = '%s unreachable after %s attempt(s): %s' % (subject, attempts, error)
+        message = '%s not available after %s attempt(s): %s' % (subject, attempts, error)
     else:
         message = '%s check failed after %s attempt(s): %s' % (subject, attempts, '; '.join(problems))
     if not result['available'] and module.params['fail_on_unavailable']:

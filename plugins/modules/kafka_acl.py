@@ -121,20 +121,36 @@ error:
   returned: when the cluster did not answer
 '''
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import (
+    KafkaRefused,
+    acl_bindings,
     acl_plan,
-    admin_client,
-    binding_to_acl,
-    describe_all_acls,
+    ask,
+    binding_fields,
     describe_binding,
     expand_acls,
+    fail_refused,
     fail_unavailable,
 )
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import connection_module
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
+    KAFKA_COMMON_REQUIRED_IF,
+    KAFKA_COMMON_REQUIRED_TOGETHER,
+    KafkaUnavailable,
+    check_kafka_python,
+    kafka_common_argument_spec,
+)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import (
+    create_acls_request,
+    delete_acls_request,
+    describe_acls_request,
+)
 
 
 def main():
-    module = connection_module(
+    argument_spec = kafka_common_argument_spec()
+    argument_spec.update(
         acls=dict(type='list', elements='dict', required=True, options=dict(
             principal=dict(type='str', required=True),
             resource_type=dict(type='str', required=True,
@@ -150,33 +166,29 @@ def main():
         )),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
+    check_kafka_python(module)
     params = module.params
     try:
         wanted = expand_acls(params['acls'])
     except ValueError as exc:
         module.fail_json(msg='acls: %s' % exc)
 
-    admin = None
     try:
-        admin = admin_client(params)
-        existing = describe_all_acls(admin)
+        existing = acl_bindings(ask(params, describe_acls_request(), 'DescribeAcls'))
         to_create, to_delete = acl_plan(wanted, existing, params['state'])
         if not module.check_mode:
             if to_create:
-                result = admin.create_acls([binding_to_acl(b) for b in to_create])
-                failed = result.get('failed') or []
-                if failed:
-                    module.fail_json(msg='CreateAcls refused %d binding(s): %s' % (len(failed), failed),
-                                     created=[], deleted=[], available=True)
+                ask(params, create_acls_request([binding_fields(b) for b in to_create]),
+                    'CreateAcls of %d binding(s)' % len(to_create))
             if to_delete:
-                for _filter, _affected, error in admin.delete_acls([binding_to_acl(b) for b in to_delete]):
-                    if error is not None and getattr(error, 'errno', 0):
-                        module.fail_json(msg='DeleteAcls failed: %s' % (error,), created=[], deleted=[], available=True)
-    except Exception as exc:  # connection, authentication and authorization failures all land here
+                ask(params, delete_acls_request([binding_fields(b) for b in to_delete]),
+                    'DeleteAcls of %d binding(s)' % len(to_delete))
+    except KafkaUnavailable as exc:
         fail_unavailable(module, 'Kafka ACLs', exc)
-    finally:
-        if admin is not None:
-            admin.close()
+    except KafkaRefused as exc:
+        fail_refused(module, 'Kafka ACLs', exc)
 
     after = sorted((set(existing) | set(to_create)) - set(to_delete))
     result = dict(changed=bool(to_create or to_delete), available=True,

@@ -155,12 +155,17 @@ attempts:
   returned: always
 '''
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
-    connection_module,
+    KAFKA_COMMON_REQUIRED_IF,
+    KAFKA_COMMON_REQUIRED_TOGETHER,
+    check_kafka_python,
     describe_cluster,
     describe_quorum,
     describe_topics,
     exit_with_facts,
+    kafka_common_argument_spec,
     poll,
 )
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import (
@@ -172,13 +177,17 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import 
 
 
 def main():
-    module = connection_module(
+    argument_spec = kafka_common_argument_spec()
+    argument_spec.update(
         wait=dict(type='float', default=0),
         expected_brokers=dict(type='list', elements='int'),
         cluster_id=dict(type='str'),
         partitions=dict(type='bool', default=False),
         max_under_replicated=dict(type='int'),
     )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
+    check_kafka_python(module)
     params = module.params
     with_partitions = params['partitions'] or params['max_under_replicated'] is not None
 
@@ -201,7 +210,7 @@ def main():
     try:
         facts, problems, error, attempts = poll(collect, params['wait'])
     except ValueError as exc:
-        module.fail_json(msg='The cluster answered with an error: %s' % exc, changed=False)
+        module.fail_json(msg='Unexpected answer from the cluster: %s' % exc, changed=False)
 
     exit_with_facts(module, 'Kafka brokers', facts, problems, error, attempts)
 

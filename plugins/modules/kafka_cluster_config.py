@@ -73,54 +73,60 @@ available:
   description: Whether the cluster answered.
   type: bool
   returned: always
+error:
+  description: Why the cluster could not be reached, with O(fail_on_unavailable=false).
+  type: str
+  returned: when the cluster did not answer
 '''
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import (
-    DYNAMIC_DEFAULT_BROKER_CONFIG,
+    KafkaRefused,
+    ask,
     config_plan,
+    dynamic_cluster_configs,
+    fail_refused,
     fail_unavailable,
 )
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import connection_module, send_request
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
+    KAFKA_COMMON_REQUIRED_IF,
+    KAFKA_COMMON_REQUIRED_TOGETHER,
+    KafkaUnavailable,
+    check_kafka_python,
+    kafka_common_argument_spec,
+)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import (
+    CONFIG_RESOURCE_BROKER,
+    describe_configs_request,
+    incremental_alter_configs_request,
+)
 
-BROKER_RESOURCE = 4  # ConfigResourceType BROKER; the name '' is the cluster-wide default
-SET = 0  # IncrementalAlterConfigs operation
-
-
-def refused(results):
-    """The first error of a DescribeConfigs / IncrementalAlterConfigs answer, or None."""
-    for result in results:
-        if result.get('error_code'):
-            return 'error %s: %s' % (result['error_code'], result.get('error_message') or 'see the Kafka protocol error codes')
-    return None
+CLUSTER_DEFAULT = ''  # the name of the BROKER resource that stands for every broker of the cluster
 
 
 def main():
-    module = connection_module(configs=dict(type='dict', required=True))
+    argument_spec = kafka_common_argument_spec()
+    argument_spec.update(configs=dict(type='dict', required=True))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
+    check_kafka_python(module)
     params = module.params
     empty = dict(configs={}, changes={})
+    names = sorted(params['configs'])
     try:
-        from kafka.protocol.admin import DescribeConfigsRequest, IncrementalAlterConfigsRequest
-        names = sorted(params['configs'])
-        described = send_request(params, DescribeConfigsRequest(
-            resources=[(BROKER_RESOURCE, '', names)], include_synonyms=False), 'DescribeConfigs')
-        problem = refused(described.get('results', []))
-        if problem:
-            module.fail_json(msg='DescribeConfigs of the cluster-wide broker configs refused: %s' % problem,
-                             available=True, **empty)
-        current = dict((entry['name'], entry['value'])
-                       for result in described['results'] for entry in result.get('configs') or []
-                       if entry.get('config_source') == DYNAMIC_DEFAULT_BROKER_CONFIG)
+        current = dynamic_cluster_configs(ask(
+            params, describe_configs_request(CONFIG_RESOURCE_BROKER, CLUSTER_DEFAULT, names),
+            'DescribeConfigs'))
         plan = config_plan(params['configs'], current)
         if plan and not module.check_mode:
-            altered = send_request(params, IncrementalAlterConfigsRequest(
-                resources=[(BROKER_RESOURCE, '', [(name, SET, after) for name, (before, after) in sorted(plan.items())])],
-                validate_only=False), 'IncrementalAlterConfigs')
-            problem = refused(altered.get('responses', []))
-            if problem:
-                module.fail_json(msg='IncrementalAlterConfigs of %s refused: %s' % (sorted(plan), problem),
-                                 available=True, **empty)
-    except Exception as exc:  # connection, authentication and authorization failures all land here
+            ask(params, incremental_alter_configs_request(
+                CONFIG_RESOURCE_BROKER, CLUSTER_DEFAULT, dict((name, after) for name, (before, after) in plan.items())),
+                'IncrementalAlterConfigs of %s' % sorted(plan))
+    except KafkaUnavailable as exc:
         fail_unavailable(module, 'cluster-wide broker configs', exc, empty)
+    except KafkaRefused as exc:
+        fail_refused(module, 'cluster-wide broker configs', exc, empty)
 
     after = dict((name, current.get(name)) for name in names)
     after.update((name, value) for name, (before, value) in plan.items())

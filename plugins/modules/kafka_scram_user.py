@@ -98,14 +98,35 @@ available:
   description: Whether the cluster answered.
   type: bool
   returned: always
+error:
+  description: Why the cluster could not be reached, with O(fail_on_unavailable=false).
+  type: str
+  returned: when the cluster did not answer
 '''
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import admin_client, fail_unavailable, scram_plan
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import connection_module
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import (
+    KafkaRefused,
+    ask,
+    fail_refused,
+    fail_unavailable,
+    scram_plan,
+    scram_users,
+)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
+    KAFKA_COMMON_REQUIRED_IF,
+    KAFKA_COMMON_REQUIRED_TOGETHER,
+    KafkaUnavailable,
+    check_kafka_python,
+    kafka_common_argument_spec,
+)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import alter_scram_request, describe_scram_request
 
 
 def main():
-    module = connection_module(
+    argument_spec = kafka_common_argument_spec()
+    argument_spec.update(
         users=dict(type='list', elements='dict', required=True, options=dict(
             name=dict(type='str', required=True),
             password=dict(type='str', no_log=True),
@@ -115,35 +136,26 @@ def main():
         iterations=dict(type='int', default=8192),
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
     )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
+    check_kafka_python(module)
     params = module.params
     if params['iterations'] < 4096:
         module.fail_json(msg='iterations must be 4096 or more (Kafka refuses fewer), got %s' % params['iterations'])
-    mechanism_name = params['mechanism'].replace('-', '_')
 
-    admin = None
     try:
-        from kafka.admin import ScramMechanism, UserScramCredentialDeletion, UserScramCredentialUpsertion
-        mechanism = ScramMechanism[mechanism_name]
-        admin = admin_client(params)
-        described = admin.describe_user_scram_credentials()
-        existing = sorted(name for name, info in described.items()
-                          if any(getattr(c['mechanism'], 'name', c['mechanism']) == mechanism_name
-                                 for c in info.get('credential_infos') or []))
+        existing = scram_users(ask(params, describe_scram_request(), 'DescribeUserScramCredentials'),
+                               params['mechanism'])
         upserts, deletions = scram_plan(params['users'], existing, params['update_password'])
         if not module.check_mode and (upserts or deletions):
             passwords = dict((u['name'], u['password']) for u in params['users'])
-            changes = [UserScramCredentialUpsertion(name, mechanism, passwords[name], iterations=params['iterations'])
-                       for name in upserts]
-            changes += [UserScramCredentialDeletion(name, mechanism) for name in deletions]
-            errors = dict((name, error) for name, error in admin.alter_user_scram_credentials(changes).items() if error)
-            if errors:
-                module.fail_json(msg='AlterUserScramCredentials refused: %s' % errors,
-                                 created=[], deleted=[], available=True)
-    except Exception as exc:  # connection, authentication and authorization failures all land here
+            ask(params, alter_scram_request(params['mechanism'], [(name, passwords[name]) for name in upserts],
+                                            deletions, params['iterations']),
+                'AlterUserScramCredentials of %s' % ', '.join(upserts + deletions))
+    except KafkaUnavailable as exc:
         fail_unavailable(module, 'SCRAM users', exc)
-    finally:
-        if admin is not None:
-            admin.close()
+    except KafkaRefused as exc:
+        fail_refused(module, 'SCRAM users', exc)
 
     result = dict(changed=bool(upserts or deletions), created=upserts, deleted=deletions, available=True)
     if module._diff:

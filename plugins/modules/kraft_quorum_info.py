@@ -163,10 +163,15 @@ attempts:
 
 import time
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
-    connection_module,
+    KAFKA_COMMON_REQUIRED_IF,
+    KAFKA_COMMON_REQUIRED_TOGETHER,
+    check_kafka_python,
     describe_quorum,
     exit_with_facts,
+    kafka_common_argument_spec,
     poll,
 )
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import (
@@ -176,12 +181,16 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import 
 
 
 def main():
-    module = connection_module(
+    argument_spec = kafka_common_argument_spec()
+    argument_spec.update(
         wait=dict(type='float', default=0),
         expected_voters=dict(type='list', elements='int'),
         max_lag=dict(type='int'),
         not_leader=dict(type='int'),
     )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
+    check_kafka_python(module)
     params = module.params
 
     def collect():
@@ -192,7 +201,7 @@ def main():
     try:
         quorum, problems, error, attempts = poll(collect, params['wait'])
     except ValueError as exc:
-        module.fail_json(msg='DescribeQuorum answered with an error: %s' % exc, changed=False)
+        module.fail_json(msg='Unexpected DescribeQuorum answer: %s' % exc, changed=False)
 
     exit_with_facts(module, 'KRaft quorum', quorum, problems, error, attempts)
 

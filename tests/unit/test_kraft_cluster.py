@@ -2,7 +2,7 @@ import base64
 
 import pytest
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils import kraft_cluster as kc
+from ansible_collections.kafkaops.kraft.plugins.plugin_utils import kraft_cluster as kc
 
 GOOD = 'rWv8QX9zTW67DOWKpX0XiA'
 OTHER = 'MkU3OEVBNTcwNTJENDM2Qg'
@@ -52,8 +52,6 @@ def test_inventory_ok():
 
 def test_inventory_lists_every_problem_at_once():
     hv = hostvars(c1=1, c2=2, b1=2, b2='x')
-    hv['b1']['kafka_broker_port'] = 9093
-    hv['b1']['kafka_controller_port'] = 9093
     hv['c1']['kafka_cluster_id'] = 'nope'
     problems = kc.inventory_problems(['c1', 'c2'], ['b1', 'b2', 'c2', 'b3'], hv)
     text = '\n'.join(problems)
@@ -63,7 +61,6 @@ def test_inventory_lists_every_problem_at_once():
     assert 'kafka_node_id 2 is used by both c2 and b1' in text
     assert "host b2: kafka_node_id 'x' is not an integer" in text
     assert 'host b3: kafka_node_id is not set' in text
-    assert 'host b1: kafka_broker_port 9093 equals kafka_controller_port' in text
     assert "host c1: kafka_cluster_id 'nope'" in text
 
 
@@ -231,3 +228,67 @@ def test_security_switch_must_agree():
     problems = kc.security_problems(['a', 'b'], {'a': secure_vars(), 'b': {}})
     assert problems == ["kafka_security_enabled must be the same on every node: true on ['a'], false on ['b']; "
                         "set it in group_vars/all"]
+
+
+def controller(node_id, port=9093):
+    return {'id': node_id, 'role': 'controller', 'host': 'c%s' % node_id, 'port': port,
+            'ports': {'kafka_controller_port': port}}
+
+
+def broker(node_id, port=9092, internal=9091, controller_port=9093):
+    return {'id': node_id, 'role': 'broker', 'host': 'b%s' % node_id, 'port': port,
+            'ports': {'kafka_broker_port': port, 'kafka_broker_internal_port': internal,
+                      'kafka_controller_port': controller_port}}
+
+
+def test_listeners_ok():
+    nodes = {'c1': controller(1), 'c2': controller(2), 'c3': controller(3), 'b1': broker(4), 'b2': broker(5)}
+    assert kc.listener_problems(nodes) == []
+
+
+def test_two_listeners_of_a_node_on_one_port():
+    nodes = {'c1': controller(1), 'b1': broker(4, port=9093), 'b2': broker(5, internal=9092)}
+    assert kc.listener_problems(nodes) == [
+        'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
+        'own port, give each of them a different value',
+        'host b2: kafka_broker_internal_port and kafka_broker_port share port 9092; every listener of a node needs '
+        'its own port, give each of them a different value']
+
+
+def test_brokers_must_use_the_controllers_port():
+    nodes = {'c1': controller(1), 'c2': controller(2), 'b1': broker(4, controller_port=19093), 'b2': broker(5)}
+    assert kc.listener_problems(nodes) == [
+        'host b1: kafka_controller_port is 19093 but the controllers listen on 9093; a broker reaches the quorum on '
+        'that port, set kafka_controller_port to the same value for brokers and controllers (group_vars/all)']
+
+
+def test_controllers_must_agree_on_their_port():
+    nodes = {'c1': controller(1), 'c2': controller(2, port=9094), 'c3': controller(3), 'b1': broker(4, controller_port=9095)}
+    problems = kc.listener_problems(nodes)
+    assert problems[0] == ('kafka_controller_port differs between the controllers: 9093 on c1, c3; 9094 on c2; the '
+                           'quorum listens on one port, set kafka_controller_port once for every node (group_vars/all)')
+    assert problems[1].startswith('host b1: kafka_controller_port is 9095 but the controllers listen on 9093 or 9094;')
+    assert len(problems) == 2
+
+
+def test_ports_templated_to_strings_compare_as_numbers():
+    # ansible-core before 2.19 templates set_fact values to strings.
+    nodes = {'c1': controller(1, port='9093'), 'b1': broker(4, port='9092', internal='9091', controller_port=9093)}
+    assert kc.listener_problems(nodes) == []
+    nodes['b1']['ports']['kafka_broker_internal_port'] = '9092'
+    assert kc.listener_problems(nodes)[0].startswith('host b1: kafka_broker_internal_port and kafka_broker_port share port 9092')
+
+
+def test_the_filter_plugin_offers_every_filter_the_roles_use():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    filters = FilterModule().filters()
+    assert sorted(filters) == sorted([
+        'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
+        'kraft_quorum_voters', 'kraft_properties', 'kraft_meta_properties', 'kraft_node_addresses',
+        'kraft_sha512_from_file', 'kraft_stale_dirs'])
+    assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
+        'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
+        'own port, give each of them a different value']
+    with pytest.raises(AnsibleFilterError, match='expects'):
+        filters['kraft_listener_problems']([broker(4)])

@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kafkaops.kraft contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every Kafka request the collection's modules send, and the protocol codes they use.
+
+Each request is built here from kafka-python's generated protocol classes, next to the API key it
+carries, so one file shows all the collection asks of a cluster. Sending lives in kafka_client.py;
+what the answers mean lives in kraft_state.py (info modules) and kafka_admin.py (write modules).
+Codes are those of the Kafka protocol (https://kafka.apache.org/protocol), which never change
+meaning between versions.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import os
+import traceback
+
+KAFKA_PROTOCOL_IMPORT_ERROR = None
+try:
+    from kafka.errors import for_code
+    from kafka.protocol.admin import (
+        AlterUserScramCredentialsRequest,
+        CreateAclsRequest,
+        DeleteAclsRequest,
+        DescribeAclsRequest,
+        DescribeClusterRequest,
+        DescribeConfigsRequest,
+        DescribeQuorumRequest,
+        DescribeUserScramCredentialsRequest,
+        IncrementalAlterConfigsRequest,
+    )
+    from kafka.protocol.metadata import MetadataRequest
+except ImportError:  # pragma: no cover - reported by kafka_client.check_kafka_python
+    KAFKA_PROTOCOL_IMPORT_ERROR = traceback.format_exc()
+
+# API keys of the requests below.
+METADATA = 3
+DESCRIBE_ACLS = 29
+CREATE_ACLS = 30
+DELETE_ACLS = 31
+DESCRIBE_CONFIGS = 32
+INCREMENTAL_ALTER_CONFIGS = 44
+DESCRIBE_USER_SCRAM_CREDENTIALS = 50
+ALTER_USER_SCRAM_CREDENTIALS = 51
+DESCRIBE_QUORUM = 55
+DESCRIBE_CLUSTER = 60
+
+METADATA_TOPIC = '__cluster_metadata'
+
+# ACL codes (CreateAcls, DeleteAcls, DescribeAcls). ANY only ever appears in a filter.
+RESOURCE_TYPES = dict(ANY=1, TOPIC=2, GROUP=3, CLUSTER=4, TRANSACTIONAL_ID=5, DELEGATION_TOKEN=6, USER=7)
+ACL_OPERATIONS = dict(ANY=1, ALL=2, READ=3, WRITE=4, CREATE=5, DELETE=6, ALTER=7, DESCRIBE=8, CLUSTER_ACTION=9,
+                      DESCRIBE_CONFIGS=10, ALTER_CONFIGS=11, IDEMPOTENT_WRITE=12, CREATE_TOKENS=13,
+                      DESCRIBE_TOKENS=14)
+ACL_PERMISSIONS = dict(ANY=1, DENY=2, ALLOW=3)
+ACL_PATTERN_TYPES = dict(ANY=1, MATCH=2, LITERAL=3, PREFIXED=4)
+# The USER resource type exists from version 3 of the ACL requests on (KIP-373).
+_ACL_USER_MIN_VERSION = 3
+
+# SCRAM mechanisms (DescribeUserScramCredentials, AlterUserScramCredentials) and the hash each uses.
+SCRAM_MECHANISMS = {'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2}
+_SCRAM_HASHES = {'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512'}
+
+# Config codes (DescribeConfigs, IncrementalAlterConfigs).
+CONFIG_RESOURCE_BROKER = 4  # with the name '' it is the cluster-wide default of every broker
+CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER = 3  # a value set for every broker of the cluster at once
+CONFIG_OPERATION_SET = 0
+
+# Kafka's own names where kafka-python's differ, with what they mean here.
+_ERROR_HINTS = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader'}
+
+
+def quorum_request():
+    """DescribeQuorum (API key 55) for partition 0 of the metadata log."""
+    topic = DescribeQuorumRequest.TopicData
+    return DescribeQuorumRequest(topics=[
+        topic(topic_name=METADATA_TOPIC, partitions=[topic.PartitionData(partition_index=0)])])
+
+
+def cluster_request():
+    """DescribeCluster (API key 60), fenced brokers included."""
+    return DescribeClusterRequest(include_cluster_authorized_operations=False, include_fenced_brokers=True)
+
+
+def metadata_request():
+    """Metadata (API key 3) of every topic, without creating any."""
+    return MetadataRequest(topics=None, allow_auto_topic_creation=False)
+
+
+def describe_configs_request(resource_type, resource_name, names):
+    """DescribeConfigs (API key 32) of the named configs of one resource."""
+    resource = DescribeConfigsRequest.DescribeConfigsResource
+    return DescribeConfigsRequest(
+        resources=[resource(resource_type=resource_type, resource_name=resource_name, configuration_keys=list(names))],
+        include_synonyms=False)
+
+
+def incremental_alter_configs_request(resource_type, resource_name, values):
+    """IncrementalAlterConfigs (API key 44): SET each {name: value} of one resource, others untouched."""
+    resource = IncrementalAlterConfigsRequest.AlterConfigsResource
+    configs = [resource.AlterableConfig(name=name, config_operation=CONFIG_OPERATION_SET, value=value)
+               for name, value in sorted(values.items())]
+    return IncrementalAlterConfigsRequest(
+        resources=[resource(resource_type=resource_type, resource_name=resource_name, configs=configs)],
+        validate_only=False)
+
+
+def describe_acls_request():
+    """DescribeAcls (API key 29) matching every binding of the cluster."""
+    return DescribeAclsRequest(
+        resource_type_filter=RESOURCE_TYPES['ANY'], resource_name_filter=None,
+        pattern_type_filter=ACL_PATTERN_TYPES['ANY'], principal_filter=None, host_filter=None,
+        operation=ACL_OPERATIONS['ANY'], permission_type=ACL_PERMISSIONS['ANY'])
+
+
+def _acl_min_version(bindings):
+    return _ACL_USER_MIN_VERSION if any(b['resource_type'] == 'USER' for b in bindings) else 0
+
+
+def create_acls_request(bindings):
+    """CreateAcls (API key 30) of bindings given as dicts of names (see kafka_admin.ACL_FIELDS)."""
+    creation = CreateAclsRequest.AclCreation
+    return CreateAclsRequest(min_version=_acl_min_version(bindings), creations=[creation(
+        resource_type=RESOURCE_TYPES[b['resource_type']], resource_name=b['resource_name'],
+        resource_pattern_type=ACL_PATTERN_TYPES[b['pattern_type']], principal=b['principal'], host=b['host'],
+        operation=ACL_OPERATIONS[b['operation']], permission_type=ACL_PERMISSIONS[b['permission']])
+        for b in bindings])
+
+
+def delete_acls_request(bindings):
+    """DeleteAcls (API key 31) with one filter per binding that matches that binding only."""
+    acl_filter = DeleteAclsRequest.DeleteAclsFilter
+    return DeleteAclsRequest(min_version=_acl_min_version(bindings), filters=[acl_filter(
+        resource_type_filter=RESOURCE_TYPES[b['resource_type']], resource_name_filter=b['resource_name'],
+        pattern_type_filter=ACL_PATTERN_TYPES[b['pattern_type']], principal_filter=b['principal'],
+        host_filter=b['host'], operation=ACL_OPERATIONS[b['operation']],
+        permission_type=ACL_PERMISSIONS[b['permission']])
+        for b in bindings])
+
+
+def describe_scram_request():
+    """DescribeUserScramCredentials (API key 50) of every user that has a credential."""
+    return DescribeUserScramCredentialsRequest(users=None)
+
+
+def salted_password(mechanism, password, salt, iterations):
+    """SCRAM SaltedPassword := Hi(password, salt, i) (RFC 5802), which the client computes and
+    AlterUserScramCredentials carries: the broker never sees the password."""
+    return hashlib.pbkdf2_hmac(_SCRAM_HASHES[mechanism], password.encode('utf-8'), salt, iterations)
+
+
+def alter_scram_request(mechanism, upsertions, deletions, iterations, salt=None):
+    """AlterUserScramCredentials (API key 51).
+
+    upsertions: [(name, password)] to create or rewrite, each with a fresh random salt unless
+    `salt` is given; deletions: [name] whose `mechanism` credential goes."""
+    code = SCRAM_MECHANISMS[mechanism]
+    upsert = AlterUserScramCredentialsRequest.ScramCredentialUpsertion
+    delete = AlterUserScramCredentialsRequest.ScramCredentialDeletion
+    rows = []
+    for name, password in upsertions:
+        user_salt = salt if salt is not None else os.urandom(24)
+        rows.append(upsert(name=name, mechanism=code, iterations=iterations, salt=user_salt,
+                           salted_password=salted_password(mechanism, password, user_salt, iterations)))
+    return AlterUserScramCredentialsRequest(deletions=[delete(name=name, mechanism=code) for name in deletions],
+                                            upsertions=rows)
+
+
+def describe_error(code, message=None):
+    """'error <code> (<NAME>)' with the broker's message, for results and failures."""
+    name = _ERROR_HINTS.get(code) or for_code(code).message
+    text = 'error %s (%s)' % (code, name)
+    return '%s: %s' % (text, message) if message else text
+
+
+def response_errors(response, transient=None):
+    """Every non-zero error code of a response dict, at any depth (top level, per topic, per
+    partition, per resource, per user...), each described by describe_error.
+
+    transient=True keeps only the codes Kafka calls retriable (not the leader, not the controller,
+    timed out: another node or a later attempt may answer), transient=False only the others."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            code = value.get('error_code')
+            if code and (transient is None or for_code(code).retriable == transient):
+                found.append(describe_error(code, value.get('error_message')))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(response)
+    return found
+
+
+def response_error(response):
+    """The errors of a response as one string, or None when it holds none (a `refusal` for
+    kafka_client.send_request)."""
+    return '; '.join(response_errors(response)) or None
+
+
+def transient_error(response):
+    """The retriable errors of a response as one string, or None (a `refusal` for
+    kafka_client.send_request: a change refused for good is not sent to the next address)."""
+    return '; '.join(response_errors(response, transient=True)) or None

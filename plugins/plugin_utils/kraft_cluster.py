@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, kafkaops.kraft contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cluster-wide decisions taken once per run, before any host changes: inventory and listener
+rules, the cluster ID, meta.properties parsing. Pure functions, unit-tested; exposed to playbooks
+as filters (plugins/filter/kraft.py), used by no module, so they run only on the Ansible
+controller (plugin_utils, not module_utils)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import binascii
+import os
+import re
+
+_BASE64URL = re.compile(r'^[A-Za-z0-9_-]{22}$')
+
+
+def cluster_id_problem(value):
+    """None when `value` is a valid KRaft cluster ID, else why not."""
+    if not isinstance(value, str) or not _BASE64URL.match(value):
+        return 'must be 22 characters of base64url (A-Z a-z 0-9 - _), as printed by kafka-storage.sh random-uuid'
+    if value.startswith('-'):
+        return 'must not start with "-" (kafka-storage would read it as an option)'
+    try:
+        raw = base64.urlsafe_b64decode(value + '==')
+    except (binascii.Error, ValueError):
+        return 'is not valid base64url'
+    if len(raw) != 16 or base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=') != value:
+        return 'does not encode exactly 16 bytes'
+    return None
+
+
+def new_cluster_id(random_bytes=None):
+    """A fresh cluster ID: 16 random bytes, base64url, never starting with '-'."""
+    while True:
+        raw = random_bytes if random_bytes is not None else os.urandom(16)
+        value = base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=')
+        if not value.startswith('-'):
+            return value
+        if random_bytes is not None:
+            raise ValueError('the given bytes encode to an ID starting with "-"')
+
+
+def parse_properties(text):
+    """Java .properties subset that meta.properties uses: key=value lines, # comments."""
+    result = {}
+    for line in (text or '').splitlines():
+        line = line.strip()
+        if not line or line[0] in '#!':
+            continue
+        key, sep, value = line.partition('=')
+        if sep:
+            result[key.strip()] = value.strip()
+    return result
+
+
+# Variables renamed since 0.1.0: a value left under the old name would be silently ignored.
+RENAMED = {
+    'kafka_broker_default_replication_factor': 'kafka_default_replication_factor',
+    'kafka_broker_min_insync_replicas': 'kafka_min_insync_replicas',
+    'kafka_broker_num_partitions': 'kafka_num_partitions',
+}
+
+DURABILITY_DEFAULTS = dict(kafka_num_partitions=3, kafka_default_replication_factor=3, kafka_min_insync_replicas=2)
+
+
+def durability_problems(hosts, brokers, hostvars, defaults=None, allow_small=False):
+    """The topic defaults must be integers, the same on every node (controllers create topics
+    with theirs), with 1 <= min.insync.replicas < replication factor <= number of brokers
+    (min.insync.replicas equal to the replication factor only for throwaway clusters)."""
+    defaults = dict(DURABILITY_DEFAULTS, **(defaults or {}))
+    problems = []
+    for host in hosts:
+        for old, new in sorted(RENAMED.items()):
+            if old in hostvars.get(host, {}):
+                problems.append('host %s: %s was renamed %s (cluster-wide, read by controllers and brokers); '
+                                'rename it in the inventory' % (host, old, new))
+    values = {}
+    for name in sorted(defaults):
+        seen = {}
+        for host in hosts:
+            value = hostvars.get(host, {}).get(name, defaults[name])
+            try:
+                seen.setdefault(int(value), host)
+            except (TypeError, ValueError):
+                problems.append('host %s: %s %r is not an integer' % (host, name, value))
+        if len(seen) > 1:
+            problems.append('%s must be the same on every node (set it in group_vars/all), found %s'
+                            % (name, ', '.join('%s on %s' % (v, h) for v, h in sorted(seen.items()))))
+        elif seen:
+            values[name] = list(seen)[0]
+    if len(values) < len(defaults):
+        return problems
+    rf, min_isr, partitions = (values['kafka_default_replication_factor'], values['kafka_min_insync_replicas'],
+                               values['kafka_num_partitions'])
+    if partitions < 1:
+        problems.append('kafka_num_partitions is %d; a topic needs 1 or more' % partitions)
+    if min_isr < 1 or min_isr > rf or (min_isr == rf and not allow_small):
+        problems.append('kafka_min_insync_replicas is %d with kafka_default_replication_factor %d; it must be 1 or '
+                        'more and below the replication factor, or one broker down stops every acks=all write '
+                        '(equal only with kafka_allow_small_quorum, for throwaway tests)' % (min_isr, rf))
+    if brokers and rf > len(brokers):
+        problems.append('kafka_default_replication_factor is %d but kafka_brokers has %d host(s); no topic could be '
+                        'created' % (rf, len(brokers)))
+    return problems
+
+
+def inventory_problems(controllers, brokers, hostvars, allow_small_quorum=False, reformat_hosts=(), durability=None):
+    """Every cross-host rule the inventory breaks, one sentence each naming host and value.
+
+    controllers, brokers: host names of the two groups; hostvars: host -> its variables;
+    reformat_hosts: the kafka_reformat_hosts opt-in (at most one known host per run);
+    durability: the role defaults of the durability variables (see durability_problems).
+    """
+    problems = []
+    reformat_hosts = list(reformat_hosts or [])
+    for host in reformat_hosts:
+        if host not in controllers and host not in brokers:
+            problems.append('kafka_reformat_hosts names %r, which is in neither kraft_controllers nor kafka_brokers; '
+                            'give the inventory name of the one node to reformat' % (host,))
+    if len(reformat_hosts) > 1:
+        problems.append('kafka_reformat_hosts names %d hosts %s; reformat one node per run, and let it catch up '
+                        'before the next' % (len(reformat_hosts), reformat_hosts))
+    if len(controllers) < 3 and not allow_small_quorum:
+        problems.append('group kraft_controllers has %d host(s) %s; a quorum that survives the loss of a node '
+                        'needs 3 or more (set kafka_allow_small_quorum: true only for throwaway tests)'
+                        % (len(controllers), list(controllers)))
+    if len(controllers) % 2 == 0 and controllers and not allow_small_quorum:
+        problems.append('group kraft_controllers has an even number of hosts (%d): an even quorum tolerates no more '
+                        'failures than the odd one below it; use 3 or 5' % len(controllers))
+    if not brokers:
+        problems.append('group kafka_brokers is empty')
+    for host in sorted(set(controllers) & set(brokers)):
+        problems.append('host %s is in both kraft_controllers and kafka_brokers; a node runs one process role' % host)
+    seen = {}
+    for host in list(controllers) + list(brokers):
+        node_id = hostvars.get(host, {}).get('kafka_node_id')
+        if node_id is None or node_id == '':
+            problems.append('host %s: kafka_node_id is not set; give every node a unique integer ID' % host)
+            continue
+        try:
+            node_id = int(node_id)
+        except (TypeError, ValueError):
+            problems.append('host %s: kafka_node_id %r is not an integer' % (host, node_id))
+            continue
+        if node_id < 0:
+            problems.append('host %s: kafka_node_id %d is negative' % (host, node_id))
+        if node_id in seen and seen[node_id] != host:
+            problems.append('kafka_node_id %d is used by both %s and %s' % (node_id, seen[node_id], host))
+        seen.setdefault(node_id, host)
+    # Listener ports: listener_problems(), on the ports each node's role resolved (defaults
+    # included), which hostvars alone do not hold.
+    problems.extend(durability_problems(list(controllers) + list(brokers), brokers, hostvars, durability,
+                                        allow_small=allow_small_quorum))
+    problems.extend(security_problems(list(controllers) + list(brokers), hostvars))
+    given = None
+    for host in list(controllers) + list(brokers):
+        value = hostvars.get(host, {}).get('kafka_cluster_id')
+        if value:
+            problem = cluster_id_problem(value)
+            if problem:
+                problems.append('host %s: kafka_cluster_id %r %s' % (host, value, problem))
+            elif given is not None and value != given[1]:
+                problems.append('kafka_cluster_id differs between hosts: %s has %s, %s has %s'
+                                % (given[0], given[1], host, value))
+            given = given or (host, value)
+    return problems
+
+
+_SCRAM_PASSWORD = re.compile(r'^[A-Za-z0-9_.~!@#%^&*+/-]{12,}$')
+
+
+def _truthy(value):
+    return value is True or str(value).lower() in ('true', 'yes', 'on', '1')
+
+
+def security_problems(hosts, hostvars, exists=os.path.isfile):
+    """Secure-mode settings every node needs, checked on the Ansible controller before any host
+    is touched: the same switch everywhere, the PEM files present, passwords usable."""
+    enabled = dict((host, _truthy(hostvars.get(host, {}).get('kafka_security_enabled', False))) for host in hosts)
+    if not any(enabled.values()):
+        return []
+    if not all(enabled.values()):
+        return ['kafka_security_enabled must be the same on every node: true on %s, false on %s; set it in group_vars/all'
+                % (sorted(h for h in hosts if enabled[h]), sorted(h for h in hosts if not enabled[h]))]
+    problems = []
+    for host in hosts:
+        hv = hostvars.get(host, {})
+        for name in ('kafka_tls_ca_file', 'kafka_tls_cert_file', 'kafka_tls_key_file',
+                     'kafka_admin_tls_cert_file', 'kafka_admin_tls_key_file'):
+            path = hv.get(name)
+            if not path:
+                problems.append('host %s: %s is not set (secure mode needs it; a PEM file on the Ansible controller)'
+                                % (host, name))
+            elif not exists(path):
+                problems.append('host %s: %s %s does not exist on the Ansible controller' % (host, name, path))
+        for name in ('kafka_admin_password', 'kafka_inter_broker_password'):
+            value = hv.get(name)
+            if not value:
+                problems.append('host %s: %s is not set (secure mode creates that SCRAM user at format time)'
+                                % (host, name))
+            elif not _SCRAM_PASSWORD.match(str(value)):
+                # Never echo the value: it is a secret.
+                problems.append('host %s: %s must be 12 or more characters of A-Z a-z 0-9 _ . ~ ! @ # %% ^ & * + / - '
+                                '(kafka-storage --add-scram syntax)' % (host, name))
+    return problems
+
+
+def decide_cluster_id(given, discovered, expected_node_ids):
+    """The one cluster ID for every node: given > what the formatted nodes agree on > None (new).
+
+    discovered: host -> {'cluster.id': ..., 'node.id': ..., 'path': ...} for each formatted
+    log/metadata directory found (a list per host), hosts with nothing formatted left out.
+    expected_node_ids: host -> node ID from the inventory.
+    Returns (cluster_id or None, source, problems). Problems mean: stop, change nothing.
+    """
+    problems = []
+    by_id = {}
+    for host in sorted(discovered):
+        for meta in discovered[host]:
+            cid = meta.get('cluster.id')
+            where = '%s:%s' % (host, meta.get('path', '?'))
+            if cid:
+                by_id.setdefault(cid, []).append(where)
+            node_id = meta.get('node.id')
+            expected = expected_node_ids.get(host)
+            if node_id is not None and expected is not None and str(node_id) != str(expected):
+                problems.append('%s has node.id %s in meta.properties but the inventory gives kafka_node_id %s; '
+                                'the data belongs to another node: fix the inventory (never reformat to make it fit)'
+                                % (where, node_id, expected))
+    if len(by_id) > 1:
+        problems.append('formatted nodes disagree on the cluster ID: %s' % '; '.join(
+            '%s on %s' % (cid, ', '.join(places)) for cid, places in sorted(by_id.items())))
+    if given and by_id and given not in by_id:
+        problems.append('kafka_cluster_id is %s but the formatted nodes have %s' % (given, '; '.join(
+            '%s on %s' % (cid, ', '.join(places)) for cid, places in sorted(by_id.items()))))
+    if problems:
+        return None, 'conflict', problems
+    if given:
+        return given, 'variable', []
+    if by_id:
+        return next(iter(by_id)), 'formatted nodes', []
+    return None, 'new', []
+
+
+def stale_dirs(discovered, cluster_id, node_id):
+    """Paths of this node's formatted directories whose meta.properties disagree with the cluster:
+    another cluster.id than the one decided, or another node.id than the inventory gives.
+    Only these may be wiped by the kafka_reformat_hosts opt-in, so a host left in that list
+    is not wiped again once it agrees."""
+    return [meta.get('path') for meta in discovered or []
+            if meta.get('cluster.id') != cluster_id
+            or (meta.get('node.id') is not None and str(meta.get('node.id')) != str(node_id))]
+
+
+def _port(value):
+    # Ports come from templated facts: an int, or its string on ansible-core before 2.19.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _port_order(port):
+    return (0, port, '') if isinstance(port, int) else (1, 0, str(port))
+
+
+def listener_problems(nodes):
+    """Every listener port conflict of the nodes, one sentence each naming host, variables and
+    values, and what to change.
+
+    nodes: {inventory_hostname: {'id', 'role': 'controller'|'broker', 'host', 'port',
+    'ports': {listener port variable: port}}}, each node as its own role resolved it (defaults
+    included). Two listeners of one node cannot share a port; brokers reach the quorum on
+    kafka_controller_port, so every node must give it the value the controllers listen on.
+    """
+    problems = []
+    for host in sorted(nodes):
+        by_port = {}
+        for name, port in sorted((nodes[host].get('ports') or {}).items()):
+            by_port.setdefault(_port(port), []).append(name)
+        for port, names in sorted(by_port.items(), key=lambda item: _port_order(item[0])):
+            if len(names) > 1:
+                problems.append('host %s: %s share port %s; every listener of a node needs its own port, '
+                                'give each of them a different value' % (host, ' and '.join(names), port))
+
+    def controller_port(host):
+        return _port((nodes[host].get('ports') or {}).get('kafka_controller_port'))
+
+    controllers = sorted(h for h in nodes if nodes[h].get('role') == 'controller'
+                         and controller_port(h) is not None)
+    seen = {}
+    for host in controllers:
+        seen.setdefault(controller_port(host), []).append(host)
+    if len(seen) > 1:
+        problems.append('kafka_controller_port differs between the controllers: %s; the quorum listens on one '
+                        'port, set kafka_controller_port once for every node (group_vars/all)'
+                        % '; '.join('%s on %s' % (port, ', '.join(hosts))
+                                    for port, hosts in sorted(seen.items(), key=lambda item: _port_order(item[0]))))
+    if not seen:
+        return problems
+    listened = ' or '.join(str(port) for port in sorted(seen, key=_port_order))
+    for host in sorted(nodes):
+        port = controller_port(host)
+        if nodes[host].get('role') == 'broker' and port is not None and port not in seen:
+            problems.append('host %s: kafka_controller_port is %s but the controllers listen on %s; a broker '
+                            'reaches the quorum on that port, set kafka_controller_port to the same value for '
+                            'brokers and controllers (group_vars/all)' % (host, port, listened))
+    return problems
+
+
+def quorum_voters(nodes):
+    """controller.quorum.voters from the controllers' node facts ({id, host, port}), in ID order."""
+    entries = sorted((int(node['id']), '%s@%s:%s' % (node['id'], node['host'], node['port'])) for node in nodes)
+    return ','.join(entry for node_id, entry in entries)
+
+
+def checksum_from_file(text, file_name=None):
+    """The sha512 hex digest from an Apache .sha512 file.
+
+    Accepts `sha512sum` output (`<hex>  name`) and the `gpg --print-md` layout Apache releases
+    also use (`name: 1A2B 3C4D ...` folded over several lines).
+    """
+    text = (text or '').strip()
+    if ':' in text.split('\n', 1)[0]:
+        text = text.split(':', 1)[1]
+    else:
+        text = text.split()[0] if text else ''
+    digest = re.sub(r'\s+', '', text).lower()
+    if not re.match(r'^[0-9a-f]{128}$', digest):
+        raise ValueError('no sha512 digest found in the checksum file%s' % (' of ' + file_name if file_name else ''))
+    return digest

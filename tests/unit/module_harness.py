@@ -1,0 +1,237 @@
+"""Run a module's main() against a fake Kafka: Ansible's unit-test pattern (module arguments
+patched in, exit_json/fail_json raising) around kafka_client.send, the one place a request goes
+out, answered with kafka-python's own response objects sent through their wire format, so the
+modules' parsing code reads what it reads from a broker."""
+import json
+from contextlib import contextmanager
+from unittest import mock
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+from kafka.protocol.admin import (
+    AlterUserScramCredentialsResponse,
+    CreateAclsResponse,
+    DeleteAclsResponse,
+    DescribeAclsResponse,
+    DescribeClusterResponse,
+    DescribeConfigsResponse,
+    DescribeQuorumResponse,
+    DescribeUserScramCredentialsResponse,
+    IncrementalAlterConfigsResponse,
+)
+from kafka.protocol.metadata import MetadataResponse
+
+from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_protocol as kp
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19
+    @contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))):
+            yield
+
+
+class AnsibleExitJson(Exception):
+    pass
+
+
+class AnsibleFailJson(Exception):
+    pass
+
+
+def _exit_json(self, **result):
+    result.setdefault('changed', False)
+    raise AnsibleExitJson(result)
+
+
+def _fail_json(self, msg, **result):
+    result.update(failed=True, msg=msg)
+    raise AnsibleFailJson(result)
+
+
+def run_module(module, args, check_mode=False, diff=False):
+    """main() of `module` with `args`; the result dict it exits (failed False) or fails (failed
+    True) with. Anything else main() raises propagates: Ansible reports it as MODULE FAILURE."""
+    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(args), mock.patch.multiple(basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json):
+        try:
+            module.main()
+        except AnsibleExitJson as exc:
+            return dict(exc.args[0], failed=False)
+        except AnsibleFailJson as exc:
+            return exc.args[0]
+    raise AssertionError('main() returned without exit_json or fail_json')
+
+
+class FakeKafka(object):
+    """Stands in for kafka_client.send(address, config, request). Each request class is answered
+    from its own list of replies, in order, the last one repeating: a response object, an
+    exception to raise, or a function of (address, request) returning either."""
+
+    def __init__(self):
+        self.replies = {}
+        self.sent = []
+
+    def answer(self, request_name, *replies):
+        self.replies[request_name] = list(replies)
+
+    def __call__(self, address, config, request):
+        name = type(request).__name__
+        self.sent.append((address, request))
+        replies = self.replies[name]
+        reply = replies.pop(0) if len(replies) > 1 else replies[0]
+        if callable(reply) and not isinstance(reply, type):
+            reply = reply(address, request)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    def requests(self, name=None):
+        return [request for address, request in self.sent if name is None or type(request).__name__ == name]
+
+    def addresses(self):
+        return [address for address, request in self.sent]
+
+
+class FakeClock(object):
+    """time.monotonic and time.sleep of kafka_client's poll loop, without waiting."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def time(self):
+        return 1700000000.0 + self.now
+
+
+def wire(response, version=None):
+    """The response as kafka-python decodes it from a broker's bytes at `version` (default: the
+    newest it knows)."""
+    version = type(response).max_version if version is None else version
+    return type(response).decode(response.encode(version=version), version=version)
+
+
+# --- Responses ------------------------------------------------------------------------------
+
+def cluster_response(brokers=((4, False), (5, False), (6, False)), cluster_id='rWv8QX9zTW67DOWKpX0XiA',
+                     controller_id=4, error_code=0, error_message=None):
+    broker = DescribeClusterResponse.DescribeClusterBroker
+    return wire(DescribeClusterResponse(
+        throttle_time_ms=0, error_code=error_code, error_message=error_message, cluster_id=cluster_id,
+        controller_id=controller_id,
+        brokers=[broker(broker_id=b, host='broker-%s' % b, port=9092, rack=None, is_fenced=fenced)
+                 for b, fenced in brokers]))
+
+
+def quorum_response(leader=1, epoch=5, voters=((1, 200), (2, 200), (3, 195)), observers=((4, 200), (5, 200), (6, 200)),
+                    error_code=0, partition_error=0, version=None):
+    partition = DescribeQuorumResponse.TopicData.PartitionData
+    node = DescribeQuorumResponse.Node
+
+    def replica(replica_id, end_offset):
+        return partition.ReplicaState(replica_id=replica_id, replica_directory_id='f586501e-8ba5-24b1-f100-e32202b97caf',
+                                      log_end_offset=end_offset, last_fetch_timestamp=1699999999000,
+                                      last_caught_up_timestamp=1699999999500)
+    return wire(DescribeQuorumResponse(
+        error_code=error_code, error_message=None, topics=[DescribeQuorumResponse.TopicData(
+            topic_name=kp.METADATA_TOPIC, partitions=[partition(
+                partition_index=0, error_code=partition_error, error_message=None, leader_id=leader,
+                leader_epoch=epoch, high_watermark=200, current_voters=[replica(*v) for v in voters],
+                observers=[replica(*o) for o in observers])])],
+        nodes=[node(node_id=v[0], listeners=[node.Listener(name='CONTROLLER', host='controller-%s' % v[0], port=9093)])
+               for v in voters]), version)
+
+
+def metadata_response(brokers=(4, 5, 6), partitions=(('orders', 0, 4, (4, 5, 6), (4, 5, 6)),)):
+    """partitions: (topic, index, leader, replicas, isr)."""
+    topic_class = MetadataResponse.MetadataResponseTopic
+    topics = {}
+    for topic, index, leader, replicas, isr in partitions:
+        topics.setdefault(topic, []).append(topic_class.MetadataResponsePartition(
+            error_code=0, partition_index=index, leader_id=leader, leader_epoch=0, replica_nodes=list(replicas),
+            isr_nodes=list(isr), offline_replicas=[]))
+    return wire(MetadataResponse(
+        throttle_time_ms=0, cluster_id='rWv8QX9zTW67DOWKpX0XiA', controller_id=4, error_code=0,
+        brokers=[MetadataResponse.MetadataResponseBroker(node_id=b, host='broker-%s' % b, port=9092, rack=None)
+                 for b in brokers],
+        topics=[topic_class(error_code=0, name=name, is_internal=False, partitions=parts)
+                for name, parts in sorted(topics.items())]))
+
+
+def acls_response(bindings=(), error_code=0, error_message=None):
+    """bindings: tuples in kafka_admin.ACL_FIELDS order, with names."""
+    resource = DescribeAclsResponse.DescribeAclsResource
+    grouped = {}
+    for principal, host, operation, permission, resource_type, name, pattern in bindings:
+        grouped.setdefault((resource_type, name, pattern), []).append(resource.AclDescription(
+            principal=principal, host=host, operation=kp.ACL_OPERATIONS[operation],
+            permission_type=kp.ACL_PERMISSIONS[permission]))
+    return wire(DescribeAclsResponse(
+        throttle_time_ms=0, error_code=error_code, error_message=error_message,
+        resources=[resource(resource_type=kp.RESOURCE_TYPES[rtype], resource_name=name,
+                            pattern_type=kp.ACL_PATTERN_TYPES[pattern], acls=acls)
+                   for (rtype, name, pattern), acls in sorted(grouped.items())]))
+
+
+def create_acls_response(request, error_code=0):
+    """The answer to a CreateAcls request: one result per binding."""
+    result = CreateAclsResponse.AclCreationResult
+    return wire(CreateAclsResponse(throttle_time_ms=0, results=[
+        result(error_code=error_code, error_message='refused' if error_code else None) for creation in request.creations]))
+
+
+def delete_acls_response(request):
+    """The answer to a DeleteAcls request: each filter matched its one binding."""
+    result = DeleteAclsResponse.DeleteAclsFilterResult
+    return wire(DeleteAclsResponse(throttle_time_ms=0, filter_results=[result(
+        error_code=0, error_message=None, matching_acls=[result.DeleteAclsMatchingAcl(
+            error_code=0, error_message=None, resource_type=f.resource_type_filter,
+            resource_name=f.resource_name_filter, pattern_type=f.pattern_type_filter, principal=f.principal_filter,
+            host=f.host_filter, operation=f.operation, permission_type=f.permission_type)])
+        for f in request.filters]))
+
+
+def scram_response(users=None, error_code=0):
+    """users: {name: [mechanism codes]}."""
+    result = DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult
+    return wire(DescribeUserScramCredentialsResponse(
+        throttle_time_ms=0, error_code=error_code, error_message=None,
+        results=[result(user=name, error_code=0, error_message=None,
+                        credential_infos=[result.CredentialInfo(mechanism=m, iterations=8192) for m in mechanisms])
+                 for name, mechanisms in sorted((users or {}).items())]))
+
+
+def alter_scram_response(request, error_code=0):
+    result = AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult
+    names = [u.name for u in request.upsertions] + [d.name for d in request.deletions]
+    return wire(AlterUserScramCredentialsResponse(throttle_time_ms=0, results=[
+        result(user=name, error_code=error_code, error_message='refused' if error_code else None) for name in names]))
+
+
+def configs_response(configs=None, error_code=0, error_message=None):
+    """configs: {name: (value, config_source)}; source 3 is the cluster-wide dynamic default."""
+    result = DescribeConfigsResponse.DescribeConfigsResult
+    return wire(DescribeConfigsResponse(throttle_time_ms=0, results=[result(
+        error_code=error_code, error_message=error_message, resource_type=kp.CONFIG_RESOURCE_BROKER, resource_name='',
+        configs=[result.DescribeConfigsResourceResult(name=name, value=value, read_only=False, config_source=source,
+                                                      is_sensitive=False, synonyms=[], config_type=0,
+                                                      documentation=None)
+                 for name, (value, source) in sorted((configs or {}).items())])]))
+
+
+def alter_configs_response(error_code=0, error_message=None):
+    response = IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
+    return wire(IncrementalAlterConfigsResponse(throttle_time_ms=0, responses=[response(
+        error_code=error_code, error_message=error_message, resource_type=kp.CONFIG_RESOURCE_BROKER,
+        resource_name='')]))
+
+
+CONNECTION = dict(bootstrap_servers=['broker-4:9092', 'broker-5:9092'])
