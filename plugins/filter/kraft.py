@@ -12,7 +12,7 @@ short_description: Cluster-wide decisions for KRaft deployments (internal to the
 version_added: 0.1.0
 description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
-    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_node_addresses), C(kraft_sha512_from_file),
+    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_sha512_from_file),
     C(kraft_stale_dirs).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/plugin_utils/kraft_cluster.py.
@@ -80,16 +80,6 @@ def kraft_quorum_voters(nodes):
         raise AnsibleFilterError('kraft_quorum_voters: a controller was not discovered or lacks %s' % exc)
 
 
-def kraft_node_addresses(hosts, hostvars, port_var, default_port):
-    """host:port of each node as the Ansible controller reaches it, from inventory values alone
-    (kafka_advertised_host, else the inventory name), for playbooks that run no role."""
-    addresses = []
-    for host in hosts:
-        hv = hostvars[host]
-        addresses.append('%s:%s' % (hv.get('kafka_advertised_host') or host, hv.get(port_var) or default_port))
-    return addresses
-
-
 def kraft_sha512_from_file(text, name=None):
     try:
         return checksum_from_file(text, name)
@@ -107,7 +97,6 @@ class FilterModule(object):
             'kraft_quorum_voters': kraft_quorum_voters,
             'kraft_properties': parse_properties,
             'kraft_meta_properties': kraft_meta_properties,
-            'kraft_node_addresses': kraft_node_addresses,
             'kraft_sha512_from_file': kraft_sha512_from_file,
             'kraft_stale_dirs': stale_dirs,
         }

@@ -285,7 +285,7 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
     filters = FilterModule().filters()
     assert sorted(filters) == sorted([
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
-        'kraft_quorum_voters', 'kraft_properties', 'kraft_meta_properties', 'kraft_node_addresses',
+        'kraft_quorum_voters', 'kraft_properties', 'kraft_meta_properties',
         'kraft_sha512_from_file', 'kraft_stale_dirs'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
