@@ -11,6 +11,8 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
 IMAGE_TAG = $(shell cat .cache/image-tag)
+# Debian 13 (Java 21) for the ssh scenario: the roles proven on two Debian releases.
+IMAGE_TAG_DEBIAN13 = $(shell cat .cache/image-tag-trixie)
 SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
@@ -46,6 +48,7 @@ $(FLOOR_VENV)/.installed: meta/runtime.yml requirements-dev.txt
 harness: venv
 	bash tests/harness/ensure-docker.sh
 	bash tests/harness/build-image.sh
+	bash tests/harness/build-image.sh trixie
 	bash tests/harness/build-kafka-archive.sh
 
 # molecule destroy first: it also forgets Molecule's record of containers a killed run left.
@@ -84,7 +87,8 @@ unit: venv floor-venv
 molecule: harness floor-venv
 	bash tests/harness/cleanup.sh
 	set -e; for s in $(SCENARIOS); do \
-	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule test -s $$s || { bash tests/harness/cleanup.sh; exit 1; }; \
+	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) KRAFT_TEST_IMAGE_DEBIAN13=$(IMAGE_TAG_DEBIAN13) molecule test -s $$s \
+	    || { bash tests/harness/cleanup.sh; exit 1; }; \
 	done
 	bash tests/harness/cleanup.sh
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config) share: their plans
+"""What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config, kafka_features) share: their plans
 (pure, unit-tested), reading the answers to their requests, and how they end when the cluster
 cannot be reached or refuses."""
 
@@ -19,8 +19,10 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
     CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER,
     RESOURCE_TYPES,
     SCRAM_MECHANISMS,
+    describe_error,
     response_error,
     transient_error,
+    update_features_request,
 )
 
 # One ACL binding as the modules compare them: every field upper-cased except names.
@@ -60,6 +62,107 @@ def fail_refused(module, subject, exc, empty=None):
     """End a write module whose request the cluster refused (KafkaRefused): always a failure."""
     empty = dict(created=[], deleted=[]) if empty is None else empty
     module.fail_json(msg='%s could not be managed: %s' % (subject, exc), available=True, **empty)
+
+
+_MAX_FEATURE_LEVEL = 32767  # levels are int16 on the wire
+
+
+def _whole_number(level):
+    if isinstance(level, bool):
+        return None
+    if isinstance(level, int):
+        return level
+    if isinstance(level, str) and level.strip().isdigit():
+        return int(level)
+    return None
+
+
+def feature_levels(features):
+    """Module input {name: level} -> {name: int level}; ValueError naming each level that is not
+    a whole number from 0 to 32767 (templated values may arrive as strings of digits)."""
+    levels, wrong = {}, []
+    for name, level in sorted((features or {}).items()):
+        number = _whole_number(level)
+        if number is None or not 0 <= number <= _MAX_FEATURE_LEVEL:
+            wrong.append('%s: %r' % (name, level))
+        else:
+            levels[name] = number
+    if wrong:
+        raise ValueError('levels must be whole numbers from 0 to %s (%s)' % (_MAX_FEATURE_LEVEL, ', '.join(wrong)))
+    return levels
+
+
+def _level(level):
+    return '0 (not finalized)' if level is None else str(level)
+
+
+def feature_plan(wanted, finalized, allow_downgrade):
+    """{name: (before, after, upgrade type)} of the features to finalize at a new level.
+
+    wanted: {name: level}; finalized: {name: level, or None when not finalized}. Only the features
+    of `wanted` are looked at: one not named (kraft.version among them) is never moved, whatever
+    the nodes support. A feature not finalized counts as level 0, as Kafka counts it. A raise is an
+    UPGRADE; a lowering is a SAFE_DOWNGRADE (one Kafka refuses when it would lose metadata), and
+    only with allow_downgrade: otherwise ValueError names each feature, its level and the one wanted.
+    """
+    plan, refused = {}, []
+    for name, level in sorted(wanted.items()):
+        before = finalized.get(name)
+        current = before or 0
+        if level == current:
+            continue
+        if level < current and not allow_downgrade:
+            refused.append('%s is finalized at level %s and %s is wanted' % (name, current, level))
+            continue
+        plan[name] = (before, level, 'UPGRADE' if level > current else 'SAFE_DOWNGRADE')
+    if refused:
+        raise ValueError('lowering a finalized feature needs allow_downgrade=true: %s' % '; '.join(refused))
+    return plan
+
+
+def describe_feature_change(name, change):
+    """'metadata.version from 25 to 27 (UPGRADE)', for results and failures."""
+    before, after, upgrade = change
+    return '%s from %s to %s (%s)' % (name, _level(before), after, upgrade)
+
+
+def feature_update_refusals(response, plan):
+    """UpdateFeatures response dict -> each refusal, naming the feature, its level and the one wanted.
+
+    Up to version 1 Kafka answers per feature; from version 2 only once for the whole request
+    (its message names the feature), and the refusal then names every feature of the request."""
+    def change(name):
+        return describe_feature_change(name, plan[name]) if name in plan else name
+
+    refusals = []
+    if response.get('error_code'):
+        refusals.append('%s: %s' % (', '.join(change(name) for name in sorted(plan)),
+                                    describe_error(response['error_code'], response.get('error_message'))))
+    for result in response.get('results') or []:
+        if result.get('error_code'):
+            refusals.append('%s: %s' % (change(result['feature']),
+                                        describe_error(result['error_code'], result.get('error_message'))))
+    return refusals
+
+
+def update_features(params, plan, validate_only):
+    """Send UpdateFeatures for a feature_plan to the first bootstrap address that answers (a broker
+    forwards it to the active controller; a controller listener that is not the active one answers
+    NOT_CONTROLLER, and the next address is tried). With validate_only the controller only says
+    whether it would accept the change.
+
+    Raises KafkaUnavailable as ask() does, and KafkaRefused naming each feature refused."""
+    # Kafka's own deadline for the change stays well inside ours, so that its answer (done, or
+    # timed out) arrives rather than our timeout, which would leave the outcome unknown.
+    timeout_ms = int(params['request_timeout'] * 1000 / 2)
+    request = update_features_request(dict((name, (after, upgrade)) for name, (before, after, upgrade) in plan.items()),
+                                      validate_only, timeout_ms)
+    step = 'UpdateFeatures%s' % (' (validate only)' if validate_only else '')
+    response = send_request(params, request, step, refusal=transient_error)
+    refusals = feature_update_refusals(response, plan)
+    if refusals:
+        raise KafkaRefused('%s refused: %s' % (step, '; '.join(refusals)))
+    return response
 
 
 def config_value(value):

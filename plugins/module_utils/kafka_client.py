@@ -21,6 +21,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol import (
     KAFKA_PROTOCOL_IMPORT_ERROR,
+    api_versions_request,
     cluster_request,
     metadata_request,
     quorum_request,
@@ -148,8 +149,18 @@ def send(address, config, request):
         manager.close()
 
 
-def send_request(params, request, step, refusal=None):
-    """Send one request to the first bootstrap address that answers; return the response dict.
+def _answer(address, config, request, refusal):
+    # (response dict, None) or (None, why this address does not count).
+    try:
+        response = send(address, config, request).to_dict()
+    except KafkaUnavailable as exc:
+        return None, str(exc)
+    reason = refusal(response) if refusal else None
+    return (response, None) if reason is None else (None, reason)
+
+
+def first_answer(params, request, step, refusal=None):
+    """Send one request to the first bootstrap address that answers; return (address, response dict).
 
     refusal(response) returns why an answer does not count (a controller that is not the
     leader, an error code), and the next address is tried. Raises KafkaUnavailable naming every
@@ -158,16 +169,38 @@ def send_request(params, request, step, refusal=None):
     config = client_config(params)
     errors = []
     for address in params['bootstrap_servers']:
-        try:
-            response = send(address, config, request).to_dict()
-        except KafkaUnavailable as exc:
-            errors.append('%s: %s' % (address, exc))
-            continue
-        reason = refusal(response) if refusal else None
+        response, reason = _answer(address, config, request, refusal)
         if reason is None:
-            return response
+            return address, response
         errors.append('%s: %s' % (address, reason))
     raise KafkaUnavailable('%s failed on every bootstrap address (%s)' % (step, '; '.join(errors)))
+
+
+def send_request(params, request, step, refusal=None):
+    """The response dict of the first bootstrap address that answers (see first_answer)."""
+    return first_answer(params, request, step, refusal)[1]
+
+
+def every_answer(params, build, step, refusal=None):
+    """Send a request built by build() to every bootstrap address; return {address: response dict}
+    in the order of bootstrap_servers.
+
+    Each address gets its own request object, as the version is chosen per connection. Raises
+    KafkaUnavailable naming each address that did not answer (or whose answer refusal() rejects):
+    an answer missing from some nodes would be taken for all of them.
+    """
+    config = client_config(params)
+    answers, errors = {}, []
+    for address in params['bootstrap_servers']:
+        response, reason = _answer(address, config, build(), refusal)
+        if reason is None:
+            answers[address] = response
+        else:
+            errors.append('%s: %s' % (address, reason))
+    if errors:
+        raise KafkaUnavailable('%s failed on %d of %d bootstrap addresses (%s)'
+                               % (step, len(errors), len(params['bootstrap_servers']), '; '.join(errors)))
+    return answers
 
 
 def describe_quorum(params):
@@ -179,6 +212,17 @@ def describe_quorum(params):
 def describe_cluster(params):
     # An error code (a broker still starting, a controller not known yet) is worth asking again.
     return send_request(params, cluster_request(), 'DescribeCluster', refusal=response_error)
+
+
+def describe_features(params):
+    """(address, ApiVersions response dict) of the first bootstrap address that answers: the
+    features that node supports and the levels finalized cluster-wide, as it knows them."""
+    return first_answer(params, api_versions_request(), 'ApiVersions', refusal=response_error)
+
+
+def describe_features_everywhere(params):
+    """{address: ApiVersions response dict} of every bootstrap address; each must answer."""
+    return every_answer(params, api_versions_request, 'ApiVersions', refusal=response_error)
 
 
 def describe_topics(params):

@@ -31,13 +31,16 @@ try:
         DescribeQuorumRequest,
         DescribeUserScramCredentialsRequest,
         IncrementalAlterConfigsRequest,
+        UpdateFeaturesRequest,
     )
-    from kafka.protocol.metadata import MetadataRequest
+    from kafka.protocol.metadata import ApiVersionsRequest, MetadataRequest
+    from kafka.version import __version__ as KAFKA_PYTHON_VERSION
 except ImportError:  # pragma: no cover - reported by kafka_client.check_kafka_python
     KAFKA_PROTOCOL_IMPORT_ERROR = traceback.format_exc()
 
 # API keys of the requests below.
 METADATA = 3
+API_VERSIONS = 18
 DESCRIBE_ACLS = 29
 CREATE_ACLS = 30
 DELETE_ACLS = 31
@@ -46,6 +49,7 @@ INCREMENTAL_ALTER_CONFIGS = 44
 DESCRIBE_USER_SCRAM_CREDENTIALS = 50
 ALTER_USER_SCRAM_CREDENTIALS = 51
 DESCRIBE_QUORUM = 55
+UPDATE_FEATURES = 57
 DESCRIBE_CLUSTER = 60
 
 METADATA_TOPIC = '__cluster_metadata'
@@ -69,6 +73,15 @@ CONFIG_RESOURCE_BROKER = 4  # with the name '' it is the cluster-wide default of
 CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER = 3  # a value set for every broker of the cluster at once
 CONFIG_OPERATION_SET = 0
 
+# Feature versions (ApiVersions, UpdateFeatures). ApiVersions carries the features in tagged fields
+# from version 3; version 4 also lists the features whose lowest supported level is 0
+# (kraft.version, group.version...), which version 3 leaves out (KAFKA-17011).
+_API_VERSIONS_FEATURES_MIN_VERSION = 3
+# UpdateFeatures carries the upgrade type and validate_only from version 1.
+_UPDATE_FEATURES_MIN_VERSION = 1
+# UNSAFE_DOWNGRADE (3, a lowering that may lose metadata) is left out on purpose: no module sends it.
+FEATURE_UPGRADE_TYPES = dict(UPGRADE=1, SAFE_DOWNGRADE=2)
+
 # Kafka's own names where kafka-python's differ, with what they mean here.
 _ERROR_HINTS = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader'}
 
@@ -88,6 +101,28 @@ def cluster_request():
 def metadata_request():
     """Metadata (API key 3) of every topic, without creating any."""
     return MetadataRequest(topics=None, allow_auto_topic_creation=False)
+
+
+def api_versions_request():
+    """ApiVersions (API key 18) at a version that carries the supported and finalized features.
+
+    It names the client as the connection's own ApiVersions did (KIP-511): a broker refuses a
+    version 3+ request whose software name or version is empty."""
+    return ApiVersionsRequest(client_software_name='kafka-python', client_software_version=KAFKA_PYTHON_VERSION,
+                              min_version=_API_VERSIONS_FEATURES_MIN_VERSION)
+
+
+def update_features_request(levels, validate_only, timeout_ms):
+    """UpdateFeatures (API key 57): levels is {feature: (max_version_level, upgrade type name of
+    FEATURE_UPGRADE_TYPES)}; with validate_only the controller only says whether it would accept.
+
+    allow_downgrade is the version 0 form of the upgrade type, never sent (version 1 is the least)."""
+    update = UpdateFeaturesRequest.FeatureUpdateKey
+    return UpdateFeaturesRequest(
+        timeout_ms=timeout_ms, validate_only=validate_only, min_version=_UPDATE_FEATURES_MIN_VERSION,
+        feature_updates=[update(feature=name, max_version_level=level, upgrade_type=FEATURE_UPGRADE_TYPES[upgrade],
+                                allow_downgrade=upgrade != 'UPGRADE')
+                         for name, (level, upgrade) in sorted(levels.items())])
 
 
 def describe_configs_request(resource_type, resource_name, names):

@@ -168,3 +168,51 @@ def broker_problems(cluster, expected_brokers=None, cluster_id=None, quorum=None
             problems.append('broker %s does not follow the metadata log (observers: %s)'
                             % (broker_id, quorum['observer_ids']))
     return problems
+
+
+def shape_features(response):
+    """ApiVersions response dict (version 3+) -> the features of the node that answered:
+    {features: {name: {supported_min, supported_max, finalized}}, finalized_epoch}.
+
+    finalized is the cluster-wide max_version_level, None when the feature is not finalized (Kafka
+    treats that as level 0) or when the node does not know the finalized levels yet (epoch -1:
+    the levels it lists are not valid then). A feature finalized but not supported by this node has
+    supported_min and supported_max None.
+    """
+    if response.get('error_code'):
+        raise ValueError('ApiVersions error %s' % response['error_code'])
+    epoch = response.get('finalized_features_epoch')
+    if epoch is None or epoch < 0:
+        epoch = None
+    features = {}
+    for feature in response.get('supported_features') or []:
+        features[feature['name']] = dict(supported_min=feature['min_version'], supported_max=feature['max_version'],
+                                         finalized=None)
+    if epoch is not None:
+        for feature in response.get('finalized_features') or []:
+            entry = features.setdefault(feature['name'], dict(supported_min=None, supported_max=None, finalized=None))
+            entry['finalized'] = feature['max_version_level']
+    return dict(features=features, finalized_epoch=epoch)
+
+
+def features_everywhere(nodes):
+    """{address: shape_features(...)} -> {name: {min, max}}: the levels every node supports, the
+    range a finalization may move a feature within. A feature that some node does not support, or
+    whose ranges do not overlap, is left out."""
+    common = None
+    for facts in nodes.values():
+        ranges = dict((name, (f['supported_min'], f['supported_max'])) for name, f in facts['features'].items()
+                      if f['supported_max'] is not None)
+        if common is None:
+            common = ranges
+        else:
+            common = dict((name, (max(low, ranges[name][0]), min(high, ranges[name][1])))
+                          for name, (low, high) in common.items() if name in ranges)
+    return dict((name, dict(min=low, max=high)) for name, (low, high) in sorted((common or {}).items()) if low <= high)
+
+
+def feature_problems(nodes):
+    """Nodes whose finalized levels cannot be read yet (a broker or controller still loading the
+    metadata log), by address."""
+    return ['%s does not know the finalized feature levels yet (epoch -1)' % address
+            for address, facts in nodes.items() if facts['finalized_epoch'] is None]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Build the Debian 12 systemd base image the test containers run, without any registry:
+# Build the Debian systemd base image the test containers run, without any registry:
 # debootstrap a rootfs from Debian's mirror and `docker import` it.
+#   build-image.sh            Debian 12 (bookworm, Java 17): every scenario but ssh; tag in .cache/image-tag
+#   build-image.sh trixie     Debian 13 (trixie, Java 21): the ssh scenario; tag in .cache/image-tag-trixie
 #
 # The image is tagged with a hash of this script, so editing the recipe builds a new image and
 # an unchanged recipe is never rebuilt. Java is pre-baked only to save minutes in tests; the
@@ -9,16 +11,26 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+suite=${1:-bookworm}
+case "$suite" in
+  bookworm) release=12; java=openjdk-17-jre-headless; tag_file=image-tag ;;
+  trixie) release=13; java=openjdk-21-jre-headless; tag_file=image-tag-trixie ;;
+  *) echo "unknown Debian suite $suite (bookworm or trixie)" >&2; exit 2 ;;
+esac
 bake_java=${KRAFT_IMAGE_BAKE_JAVA:-1}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-recipe_hash=$( (cat "$0"; echo "$bake_java") | sha256sum | cut -c1-12)
-image=${KRAFT_TEST_IMAGE:-kraft-test/debian12:$recipe_hash}
+recipe_hash=$( (cat "$0"; echo "$bake_java $suite") | sha256sum | cut -c1-12)
+if [ "$suite" = bookworm ]; then
+  image=${KRAFT_TEST_IMAGE:-kraft-test/debian$release:$recipe_hash}
+else
+  image=kraft-test/debian$release:$recipe_hash
+fi
 cache=$here/../../.cache
 mkdir -p "$cache"
 
 if docker image inspect "$image" >/dev/null 2>&1; then
   echo "image $image already built"
-  echo "$image" >"$cache/image-tag"
+  echo "$image" >"$cache/$tag_file"
   exit 0
 fi
 
@@ -31,16 +43,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "debootstrap Debian 12 into $rootfs (mirror $mirror)"
+echo "debootstrap Debian $release ($suite) into $rootfs (mirror $mirror)"
 debootstrap --variant=minbase \
   --include=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,procps,iproute2,netbase,openssh-server,less \
-  bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+  "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
   tail -40 "$work/debootstrap.log"; exit 1; }
 
 if [ "$bake_java" = 1 ]; then
   mount -t proc proc "$rootfs/proc"
   chroot "$rootfs" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null'
+    apt-get install -y -qq --no-install-recommends '"$java"' >/dev/null'
   umount -l "$rootfs/proc"
 fi
 
@@ -77,12 +89,12 @@ echo 'APT::Install-Recommends "false";' >/etc/apt/apt.conf.d/99no-recommends
 rm -f /etc/ssh/ssh_host_*
 : >/etc/machine-id
 EOF
-printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s-security bookworm-security main\n' \
-  "$mirror" "$mirror" "$mirror" >"$rootfs/etc/apt/sources.list"
+printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s-security %s-security main\n' \
+  "$mirror" "$suite" "$mirror" "$suite" "$mirror" "$suite" >"$rootfs/etc/apt/sources.list"
 
 tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["/lib/systemd/systemd"]' \
   --change 'ENV container=docker' \
   - "$image" >/dev/null
-echo "$image" >"$cache/image-tag"
+echo "$image" >"$cache/$tag_file"
 echo "built $image in $(( $(date +%s) - start ))s"

@@ -13,6 +13,20 @@ import pytest
 
 INVENTORY = os.environ.get('KRAFT_INFRA_INVENTORY')
 KEY = os.environ.get('KRAFT_INFRA_KEY')
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+
+def _default(name, role='kafka'):
+    import yaml
+    with open(os.path.join(ROOT, 'roles', role, 'defaults', 'main.yml')) as handle:
+        return yaml.safe_load(handle)[name]
+
+
+def _ports(role, hv):
+    """The ports a node must listen on: the inventory's values, else the roles' defaults."""
+    if role == 'controller':
+        return {int(hv.get('kafka_controller_port') or _default('kafka_controller_port'))}
+    return {int(hv.get(name) or _default(name, 'kafka_broker')) for name in ('kafka_broker_port', 'kafka_broker_internal_port')}
 
 
 def _nodes():
@@ -27,7 +41,9 @@ def _nodes():
         for name in data.get(group, {}).get('hosts', []):
             hv = hostvars[name]
             nodes.append(dict(name=name, role=role, address=hv.get('ansible_host', name),
-                              user=hv.get('ansible_user', 'deploy')))
+                              user=hv.get('ansible_user', 'deploy'),
+                              java_packages=hv.get('kafka_java_packages') or _default('kafka_java_packages'),
+                              ports=_ports(role, hv)))
     return nodes
 
 

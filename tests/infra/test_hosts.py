@@ -1,8 +1,8 @@
 """What the roles promise on every host, checked on the host itself (see conftest.py)."""
+import re
 
 CONFIG = {'controller': '/etc/kafka/controller.properties', 'broker': '/etc/kafka/broker.properties'}
 DATA = {'controller': ['/var/lib/kafka/metadata'], 'broker': ['/var/lib/kafka/data']}
-PORTS = {'controller': {9093}, 'broker': {9091, 9092}}
 
 
 def kafka_pid(host):
@@ -46,10 +46,12 @@ def test_service_enabled_and_active(host, node):
     assert service.is_running
 
 
-def test_java_17(host, node):
+def test_java_is_the_configured_release(host, node):
+    # openjdk-21-jre-headless -> Java 21: the JRE kafka_java_packages asked for is the one running.
+    major = re.search(r'openjdk-([0-9]+)-', ' '.join(node['java_packages'])).group(1)
     version = host.run('java -version')
     assert version.rc == 0
-    assert 'version "17' in version.stderr
+    assert 'version "%s' % major in version.stderr
 
 
 def test_listens_only_on_its_listeners(host, node):
@@ -58,7 +60,7 @@ def test_listens_only_on_its_listeners(host, node):
     # sockets to their process.
     lines = host.check_output('sudo -u kafka ss -Hltnp').splitlines()
     ports = {int(line.split()[3].rsplit(':', 1)[1]) for line in lines if 'pid=%s,' % pid in line}
-    assert ports == PORTS[node['role']]
+    assert ports == node['ports']
 
 
 def test_open_file_limit_effective(host, node):

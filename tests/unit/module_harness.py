@@ -18,8 +18,9 @@ from kafka.protocol.admin import (
     DescribeQuorumResponse,
     DescribeUserScramCredentialsResponse,
     IncrementalAlterConfigsResponse,
+    UpdateFeaturesResponse,
 )
-from kafka.protocol.metadata import MetadataResponse
+from kafka.protocol.metadata import ApiVersionsResponse, MetadataResponse
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_protocol as kp
 
@@ -232,6 +233,42 @@ def alter_configs_response(error_code=0, error_message=None):
     return wire(IncrementalAlterConfigsResponse(throttle_time_ms=0, responses=[response(
         error_code=error_code, error_message=error_message, resource_type=kp.CONFIG_RESOURCE_BROKER,
         resource_name='')]))
+
+
+# Features of a Kafka 4.x node: {name: (supported_min, supported_max)}, and the finalized levels.
+SUPPORTED_FEATURES = {'metadata.version': (7, 27), 'kraft.version': (0, 1), 'group.version': (0, 1),
+                      'transaction.version': (0, 2)}
+FINALIZED_FEATURES = {'metadata.version': 25, 'group.version': 1, 'transaction.version': 2}
+
+
+def api_versions_response(supported=None, finalized=None, epoch=3120, error_code=0, version=None):
+    """An ApiVersions answer (v4 by default) of a node supporting `supported` and knowing the
+    cluster-wide `finalized` levels at `epoch` (-1: not known yet)."""
+    supported = SUPPORTED_FEATURES if supported is None else supported
+    finalized = FINALIZED_FEATURES if finalized is None else finalized
+    response = ApiVersionsResponse
+    return wire(response(
+        error_code=error_code, throttle_time_ms=0,
+        api_keys=[response.ApiVersion(api_key=kp.API_VERSIONS, min_version=0, max_version=4),
+                  response.ApiVersion(api_key=kp.UPDATE_FEATURES, min_version=0, max_version=2)],
+        supported_features=[response.SupportedFeatureKey(name=name, min_version=low, max_version=high)
+                            for name, (low, high) in sorted(supported.items())],
+        finalized_features_epoch=epoch,
+        finalized_features=[response.FinalizedFeatureKey(name=name, max_version_level=level, min_version_level=1)
+                            for name, level in sorted(finalized.items())]), version)
+
+
+def update_features_response(request, error_code=0, error_message=None, feature_errors=None, version=None):
+    """The answer to an UpdateFeatures request. Version 2 (the default, Kafka 4.x) answers once for
+    the request; versions 0-1 also per feature, feature_errors being {name: (code, message)}."""
+    version = UpdateFeaturesResponse.max_version if version is None else version
+    result = UpdateFeaturesResponse.UpdatableFeatureResult
+    feature_errors = feature_errors or {}
+    return wire(UpdateFeaturesResponse(
+        throttle_time_ms=0, error_code=error_code, error_message=error_message,
+        results=[result(feature=update.feature, error_code=feature_errors.get(update.feature, (0, None))[0],
+                        error_message=feature_errors.get(update.feature, (0, None))[1])
+                 for update in request.feature_updates]), version)
 
 
 CONNECTION = dict(bootstrap_servers=['broker-4:9092', 'broker-5:9092'])
