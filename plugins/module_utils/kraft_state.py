@@ -191,7 +191,8 @@ def shape_features(response):
     if epoch is not None:
         for feature in response.get('finalized_features') or []:
             entry = features.setdefault(feature['name'], dict(supported_min=None, supported_max=None, finalized=None))
-            entry['finalized'] = feature['max_version_level']
+            # Level 0 is how Kafka writes "not finalized" (UpdateFeatures lowers to 0 to remove one).
+            entry['finalized'] = feature['max_version_level'] if feature['max_version_level'] > 0 else None
     return dict(features=features, finalized_epoch=epoch)
 
 

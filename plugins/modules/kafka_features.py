@@ -24,10 +24,11 @@ description:
     sending only those whose finalized level differs. A raise is an C(UPGRADE). A lowering needs
     O(allow_downgrade=true) and is then a C(SAFE_DOWNGRADE), which Kafka refuses when it would lose
     metadata; an unsafe (lossy) downgrade is never sent.
-  - B(Only the features named in O(features) are ever changed.) In particular C(kraft.version),
-    whose raise turns a static controller quorum into a dynamic one and cannot be undone, is
-    never raised unless O(features) names it, however far the nodes support it. (C(kafka-features.sh
-    upgrade --release-version) may raise every feature of a release at once; this module does not.)
+  - Only the features named in O(features) are ever changed. In particular C(kraft.version), whose
+    raise turns a static controller quorum into a dynamic one (KIP-853) and which Kafka does not
+    lower again, is never raised unless O(features) names it, however far the nodes support it.
+    (C(kafka-features.sh upgrade --release-version) may raise every feature of a release at once;
+    this module does not.)
   - Feature levels are reported and taken as numbers (for example C(metadata.version) level 25 is
     Kafka 4.0-IV3); the module holds no table of release names.
 author:
@@ -46,7 +47,7 @@ attributes:
 options:
   features:
     description:
-      - Feature name to the level to finalize it at, such as V({"metadata.version": 27}).
+      - Feature name to the level to finalize it at, for example C(metadata.version) to V(27).
       - Features not named are never touched. Level V(0) means not finalized.
       - When not given, the module only reports.
     type: dict
@@ -78,7 +79,8 @@ notes:
     or that another finalized feature does not allow; the module fails naming the feature and
     Kafka's reason.
   - With authorization on, the principal needs Alter on the cluster to change a level.
-  - ApiVersions version 3 (Kafka before 3.9) leaves out the features whose lowest supported level is 0.
+  - A node that answers ApiVersions only up to version 3 (older Kafka) leaves out the features whose
+    lowest supported level is 0; Kafka 4 answers version 4, which lists them.
 seealso:
   - module: kafkaops.kraft.kraft_quorum_info
   - module: kafkaops.kraft.kafka_broker_info
@@ -103,8 +105,15 @@ EXAMPLES = r'''
       - broker-3:9092
     all_nodes: true
   register: everywhere
-  failed_when: everywhere.supported_everywhere['metadata.version'].max < 27
   delegate_to: localhost
+  run_once: true
+
+- name: Stop before finalizing a level some node does not support
+  ansible.builtin.assert:
+    that: everywhere.supported_everywhere['metadata.version'].max >= 27
+    fail_msg: >-
+      metadata.version 27 is not supported by every node (common range
+      {{ everywhere.supported_everywhere['metadata.version'] }}); finish the rolling upgrade first
   run_once: true
 
 - name: After the rolling upgrade, finalize metadata.version 27 (kraft.version stays where it is)

@@ -50,3 +50,39 @@ def test_config_plan_sets_only_what_differs_and_never_touches_others():
     assert ka.config_plan({'min.insync.replicas': '2'}, {'min.insync.replicas': '2'}) == {}
     assert ka.config_plan({'unclean.leader.election.enable': False}, {}) == {
         'unclean.leader.election.enable': (None, 'false')}
+
+
+def test_feature_plan_moves_only_the_named_features_that_differ():
+    finalized = {'metadata.version': 25, 'group.version': 1}
+    assert ka.feature_plan({'metadata.version': 27, 'group.version': 1, 'kraft.version': 0}, finalized, False) == {
+        'metadata.version': (25, 27, 'UPGRADE')}
+    assert ka.feature_plan({'kraft.version': 1}, finalized, False) == {'kraft.version': (None, 1, 'UPGRADE')}
+    assert ka.feature_plan({}, finalized, False) == {}
+
+
+def test_feature_plan_lowers_only_with_allow_downgrade_and_safely():
+    finalized = {'metadata.version': 25, 'group.version': 1}
+    with pytest.raises(ValueError, match='group.version is finalized at level 1 and 0 is wanted; metadata.version '
+                                         'is finalized at level 25 and 21 is wanted'):
+        ka.feature_plan({'metadata.version': 21, 'group.version': 0}, finalized, False)
+    assert ka.feature_plan({'metadata.version': 21, 'group.version': 0}, finalized, True) == {
+        'metadata.version': (25, 21, 'SAFE_DOWNGRADE'), 'group.version': (1, 0, 'SAFE_DOWNGRADE')}
+
+
+def test_feature_update_refusals_name_the_feature():
+    plan = {'metadata.version': (25, 27, 'UPGRADE'), 'kraft.version': (None, 1, 'UPGRADE')}
+    assert ka.feature_update_refusals({'error_code': 0, 'results': [
+        {'feature': 'kraft.version', 'error_code': 96, 'error_message': 'no'},
+        {'feature': 'metadata.version', 'error_code': 0, 'error_message': None}]}, plan) == [
+        'kraft.version from 0 (not finalized) to 1 (UPGRADE): error 96 (FEATURE_UPDATE_FAILED): no']
+    # From version 2, one answer for the request.
+    assert ka.feature_update_refusals({'error_code': 95, 'error_message': 'bad'}, plan) == [
+        'kraft.version from 0 (not finalized) to 1 (UPGRADE), metadata.version from 25 to 27 (UPGRADE): '
+        'error 95 (INVALID_UPDATE_VERSION): bad']
+    assert ka.feature_update_refusals({'error_code': 0}, plan) == []
+
+
+def test_feature_levels_takes_whole_numbers_only():
+    assert ka.feature_levels({'metadata.version': 27, 'group.version': ' 1 '}) == {'metadata.version': 27, 'group.version': 1}
+    with pytest.raises(ValueError, match=r"\(a: -1, b: 'x', c: 1.5, d: None\)"):
+        ka.feature_levels({'a': -1, 'b': 'x', 'c': 1.5, 'd': None})

@@ -1,9 +1,12 @@
+import struct
+
 import pytest
 from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
                          ResourcePattern, ResourceType, UserScramCredentialUpsertion)
 from kafka.errors import IncompatibleBrokerVersion
 from kafka.protocol.admin import CreateAclsRequest, DeleteAclsRequest
 from kafka.protocol.broker_version_data import BrokerVersionData
+from kafka.protocol.metadata import ApiVersionsResponse
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_protocol as kp
 
@@ -24,6 +27,8 @@ REQUESTS = [
     (kp.DELETE_ACLS, lambda: kp.delete_acls_request([TOPIC])),
     (kp.DESCRIBE_USER_SCRAM_CREDENTIALS, kp.describe_scram_request),
     (kp.ALTER_USER_SCRAM_CREDENTIALS, lambda: kp.alter_scram_request('SCRAM-SHA-512', [('app', 'secret')], ['old'], 8192)),
+    (kp.API_VERSIONS, kp.api_versions_request),
+    (kp.UPDATE_FEATURES, lambda: kp.update_features_request({'metadata.version': (27, 'UPGRADE')}, True, 5000)),
 ]
 
 
@@ -102,3 +107,62 @@ def test_response_errors_are_found_at_any_depth_with_their_names():
     assert kp.transient_error(response) == 'error 6 (NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader)'
     assert kp.response_error({'error_code': 0, 'results': [{'error_code': 0}]}) is None
     assert kp.transient_error({'error_code': 40}) is None
+
+
+def test_feature_requests_need_the_versions_that_carry_features():
+    # ApiVersions 0-2 carry no features; UpdateFeatures 0 has no upgrade type and no validate_only.
+    old = BrokerVersionData(api_versions={kp.API_VERSIONS: (0, 2), kp.UPDATE_FEATURES: (0, 0)})
+    kafka_3_8 = BrokerVersionData(api_versions={kp.API_VERSIONS: (0, 3), kp.UPDATE_FEATURES: (0, 1)})
+    kafka_4 = BrokerVersionData(api_versions={kp.API_VERSIONS: (0, 4), kp.UPDATE_FEATURES: (0, 2)})
+    update = kp.update_features_request({'metadata.version': (27, 'UPGRADE')}, False, 5000)
+    for build in (kp.api_versions_request, lambda: update):
+        with pytest.raises(IncompatibleBrokerVersion):
+            old.api_version(build())
+    assert (kafka_3_8.api_version(kp.api_versions_request()), kafka_3_8.api_version(update)) == (3, 1)
+    assert (kafka_4.api_version(kp.api_versions_request()), kafka_4.api_version(update)) == (4, 2)
+
+
+@pytest.mark.parametrize('version', [1, 2])
+def test_update_features_carries_level_upgrade_type_and_validate_only(version):
+    request = kp.update_features_request({'metadata.version': (22, 'SAFE_DOWNGRADE'), 'group.version': (1, 'UPGRADE')},
+                                         True, 5000)
+    decoded = type(request).decode(request.encode(version=version), version=version).to_dict()
+    assert decoded == dict(timeout_ms=5000, validate_only=True, feature_updates=[
+        dict(feature='group.version', max_version_level=1, upgrade_type=1),
+        dict(feature='metadata.version', max_version_level=22, upgrade_type=2)])
+    assert 3 not in kp.FEATURE_UPGRADE_TYPES.values()  # UNSAFE_DOWNGRADE is never sent
+
+
+def _uvarint(value):
+    out = b''
+    while value >= 0x80:
+        out += bytes([(value & 0x7f) | 0x80])
+        value >>= 7
+    return out + bytes([value])
+
+
+def _compact_string(text):
+    return _uvarint(len(text) + 1) + text.encode('utf-8')
+
+
+def _tagged(tag, payload):
+    return _uvarint(tag) + _uvarint(len(payload)) + payload
+
+
+@pytest.mark.parametrize('version', [3, 4])
+def test_api_versions_features_decode_from_bytes_laid_out_as_kafka_sends_them(version):
+    # The body of an ApiVersions answer written field by field from ApiVersionsResponse.json, not
+    # by kafka-python's encoder: the features are tagged fields 0, 1 and 2 of the body.
+    no_tags = _uvarint(0)
+    api_keys = _uvarint(2) + struct.pack('>hhh', 18, 0, 4) + no_tags
+    supported = _uvarint(3) + b''.join(
+        _compact_string(name) + struct.pack('>hh', low, high) + no_tags
+        for name, low, high in (('metadata.version', 7, 27), ('kraft.version', 0, 1)))
+    finalized = _uvarint(2) + _compact_string('metadata.version') + struct.pack('>hh', 25, 1) + no_tags
+    body = (struct.pack('>h', 0) + api_keys + struct.pack('>i', 0) + _uvarint(3)
+            + _tagged(0, supported) + _tagged(1, struct.pack('>q', 3120)) + _tagged(2, finalized))
+    decoded = ApiVersionsResponse.decode(body, version=version).to_dict()
+    assert decoded['supported_features'] == [dict(name='metadata.version', min_version=7, max_version=27),
+                                             dict(name='kraft.version', min_version=0, max_version=1)]
+    assert decoded['finalized_features'] == [dict(name='metadata.version', max_version_level=25, min_version_level=1)]
+    assert decoded['finalized_features_epoch'] == 3120

@@ -75,3 +75,40 @@ def test_shape_partitions():
         {'partition_index': 2, 'leader_id': -1, 'replica_nodes': [6], 'isr_nodes': []}]}]}
     assert ks.shape_partitions(response) == {'partition_count': 3, 'under_replicated_partitions': ['t-1', 't-2'],
                                              'offline_partitions': ['t-2']}
+
+
+def features_response(supported, finalized, epoch=10):
+    return {'error_code': 0, 'finalized_features_epoch': epoch,
+            'supported_features': [{'name': n, 'min_version': lo, 'max_version': hi} for n, (lo, hi) in supported.items()],
+            'finalized_features': [{'name': n, 'max_version_level': lv, 'min_version_level': 1}
+                                   for n, lv in finalized.items()]}
+
+
+def test_shape_features_finalized_only_when_the_epoch_is_known():
+    response = features_response({'metadata.version': (7, 27), 'kraft.version': (0, 1)}, {'metadata.version': 25})
+    assert ks.shape_features(response) == dict(finalized_epoch=10, features={
+        'metadata.version': dict(supported_min=7, supported_max=27, finalized=25),
+        'kraft.version': dict(supported_min=0, supported_max=1, finalized=None)})
+    at_zero = ks.shape_features(features_response({'group.version': (0, 1)}, {'group.version': 0}))
+    assert at_zero['features']['group.version']['finalized'] is None
+    unknown = ks.shape_features(dict(response, finalized_features_epoch=-1))
+    assert unknown['finalized_epoch'] is None and unknown['features']['metadata.version']['finalized'] is None
+    assert ks.feature_problems({'b1:9092': unknown}) == [
+        'b1:9092 does not know the finalized feature levels yet (epoch -1)']
+
+
+def test_shape_features_keeps_a_finalized_feature_the_node_does_not_support():
+    features = ks.shape_features(features_response({}, {'eligible.leader.replicas.version': 1}))['features']
+    assert features == {'eligible.leader.replicas.version': dict(supported_min=None, supported_max=None, finalized=1)}
+
+
+def test_features_everywhere_is_the_intersection_of_the_ranges():
+    nodes = dict((address, ks.shape_features(features_response(supported, {}))) for address, supported in (
+        ('c1', {'metadata.version': (7, 27), 'kraft.version': (0, 1), 'share.version': (0, 1)}),
+        ('b4', {'metadata.version': (10, 25), 'kraft.version': (0, 1), 'share.version': (2, 3)}),
+        ('b5', {'metadata.version': (7, 27), 'kraft.version': (0, 1), 'share.version': (0, 3)})))
+    # share.version: 0-1 and 2-3 do not overlap, so no level is supported everywhere.
+    assert ks.features_everywhere(nodes) == {'metadata.version': dict(min=10, max=25), 'kraft.version': dict(min=0, max=1)}
+    del nodes['b4']['features']['kraft.version']
+    assert 'kraft.version' not in ks.features_everywhere(nodes)
+    assert ks.features_everywhere({}) == {}

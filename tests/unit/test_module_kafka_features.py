@@ -128,8 +128,8 @@ def test_check_mode_asks_the_controller_to_validate_and_applies_nothing(kafka):
 
 def test_check_mode_fails_when_the_controller_would_refuse(kafka):
     kafka.answer('ApiVersionsRequest', api_versions_response())
-    answer_updates(kafka, error_code=95, error_message='Invalid update version 28 for feature metadata.version. '
-                                                         'Broker 5 only supports versions 7-27')
+    answer_updates(kafka, error_code=95,
+                   error_message='Invalid update version 28 for feature metadata.version. Broker 5 only supports versions 7-27')
     result = run_module(kafka_features, dict(CONNECTION, features={'metadata.version': 28}), check_mode=True)
     assert result['failed'] and result['available'] is True and result['changes'] == {}
     assert result['msg'] == ('Kafka features could not be managed: UpdateFeatures (validate only) refused: '
@@ -218,7 +218,7 @@ def test_a_change_no_controller_answers_is_reported_per_fail_on_unavailable(kafk
     kafka.answer('UpdateFeaturesRequest', KafkaUnavailable('UpdateFeaturesRequest: KafkaTimeoutError: Request timed out'))
     result = run_module(kafka_features, dict(CONNECTION, features={'metadata.version': 27},
                                              fail_on_unavailable=fail_on_unavailable))
-    assert result['failed'] is fail_on_unavailable and result['available'] is False and result['changed'] is False
+    assert result['failed'] is fail_on_unavailable and result['available'] is False and not result.get('changed')
     assert result['changes'] == {} and result['features']['metadata.version']['finalized'] == 25
     assert 'UpdateFeatures failed on every bootstrap address' in (result['msg'] if fail_on_unavailable else result['error'])
 
