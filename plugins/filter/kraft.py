@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
     C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_sha512_from_file),
-    C(kraft_stale_dirs).
+    C(kraft_stale_dirs), C(kraft_unformatted_voter_problems).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/plugin_utils/kraft_cluster.py.
 '''
@@ -32,6 +32,7 @@ from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster impor
     parse_properties,
     quorum_voters,
     stale_dirs,
+    unformatted_voter_problems,
 )
 
 
@@ -55,6 +56,10 @@ def kraft_listener_problems(nodes):
 def kraft_decide_cluster_id(discovered, given, expected_node_ids):
     cluster_id, source, problems = decide_cluster_id(given or None, discovered, expected_node_ids)
     return dict(cluster_id=cluster_id, source=source, problems=problems)
+
+
+def kraft_unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts=None):
+    return unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts or ())
 
 
 def kraft_meta_properties(slurp_results):
@@ -99,4 +104,5 @@ class FilterModule(object):
             'kraft_meta_properties': kraft_meta_properties,
             'kraft_sha512_from_file': kraft_sha512_from_file,
             'kraft_stale_dirs': stale_dirs,
+            'kraft_unformatted_voter_problems': kraft_unformatted_voter_problems,
         }

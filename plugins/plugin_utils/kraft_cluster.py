@@ -246,6 +246,33 @@ def decide_cluster_id(given, discovered, expected_node_ids):
     return None, 'new', []
 
 
+def unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts=()):
+    """Controllers of a static quorum (controller.quorum.voters) whose metadata directory is not
+    formatted while the cluster is: a replaced or emptied disk. Formatting it again would make a
+    voter that forgot what it acknowledged, which can help elect a leader missing committed
+    metadata; so it is refused unless kafka_reformat_hosts names the host.
+
+    unformatted: controller host -> its unformatted directories (empty list when formatted).
+    formatted_hosts: the hosts (controllers and brokers) with at least one formatted directory.
+    """
+    formatted = sorted(formatted_hosts)
+    if not formatted:
+        return []
+    problems = []
+    for host in sorted(unformatted):
+        if unformatted[host] and host not in reformat_hosts:
+            problems.append(
+                '%s: controller directory %s is not formatted, but the cluster is (formatted on %s). With a static '
+                'quorum (controller.quorum.voters) formatting it again would make a voter that forgot what it '
+                'acknowledged, which can elect a leader missing committed metadata. Nothing was changed. Restore the '
+                'disk if you can; otherwise, with the other controllers running and caught up, allow formatting this '
+                'one host explicitly: -e \'{"kafka_reformat_hosts": ["%s"]}\' (also the way out of a first deployment '
+                'interrupted between formatting two controllers). A controller cannot be added to a static quorum '
+                'by adding it to the inventory.'
+                % (host, ', '.join(unformatted[host]), ', '.join(formatted), host))
+    return problems
+
+
 def stale_dirs(discovered, cluster_id, node_id):
     """Paths of this node's formatted directories whose meta.properties disagree with the cluster:
     another cluster.id than the one decided, or another node.id than the inventory gives.

@@ -286,9 +286,29 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
     assert sorted(filters) == sorted([
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
         'kraft_quorum_voters', 'kraft_properties', 'kraft_meta_properties',
-        'kraft_sha512_from_file', 'kraft_stale_dirs'])
+        'kraft_sha512_from_file', 'kraft_stale_dirs', 'kraft_unformatted_voter_problems'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
         'own port, give each of them a different value']
     with pytest.raises(AnsibleFilterError, match='expects'):
         filters['kraft_listener_problems']([broker(4)])
+
+
+def test_an_unformatted_controller_of_a_formatted_static_cluster_is_refused():
+    unformatted = {'c1': [], 'c2': ['/var/lib/kafka/metadata'], 'c3': []}
+    problems = kc.unformatted_voter_problems(unformatted, ['c1', 'c3', 'b1'])
+    assert len(problems) == 1
+    assert problems[0].startswith('c2: controller directory /var/lib/kafka/metadata is not formatted, but the cluster '
+                                  'is (formatted on b1, c1, c3)')
+    assert '"kafka_reformat_hosts": ["c2"]' in problems[0]
+
+
+def test_unformatted_controllers_are_fine_in_a_new_cluster_or_under_the_opt_in():
+    unformatted = {'c1': ['/m'], 'c2': ['/m'], 'c3': ['/m']}
+    assert kc.unformatted_voter_problems(unformatted, []) == []
+    assert kc.unformatted_voter_problems({'c1': [], 'c2': ['/m']}, ['c1'], ['c2']) == []
+
+
+def test_every_controller_lost_while_brokers_hold_data_is_refused():
+    problems = kc.unformatted_voter_problems({'c1': ['/m'], 'c2': ['/m'], 'c3': ['/m']}, ['b1', 'b2'])
+    assert [p.split(':')[0] for p in problems] == ['c1', 'c2', 'c3']
