@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import time
 import traceback
 
@@ -150,9 +151,11 @@ def send(address, config, request):
 
 
 def _answer(address, config, request, refusal):
-    # (response dict, None) or (None, why this address does not count).
+    # (response dict, None) or (None, why this address does not count). kafka-python fixes a
+    # request's version on the object when it first sends it: each address (and each attempt of
+    # a wait loop) gets a copy, so a node of an older release is asked in a version it speaks.
     try:
-        response = send(address, config, request).to_dict()
+        response = send(address, config, copy.copy(request)).to_dict()
     except KafkaUnavailable as exc:
         return None, str(exc)
     reason = refusal(response) if refusal else None

@@ -54,7 +54,7 @@ options:
     default: SCRAM-SHA-512
     choices: [SCRAM-SHA-256, SCRAM-SHA-512]
   iterations:
-    description: PBKDF2 iterations of new credentials (4096 or more).
+    description: PBKDF2 iterations of new credentials (4096 to 16384, the range Kafka accepts).
     type: int
     default: 8192
   update_password:
@@ -140,8 +140,8 @@ def main():
                            required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
     check_kafka_python(module)
     params = module.params
-    if params['iterations'] < 4096:
-        module.fail_json(msg='iterations must be 4096 or more (Kafka refuses fewer), got %s' % params['iterations'])
+    if not 4096 <= params['iterations'] <= 16384:
+        module.fail_json(msg='iterations must be 4096 to 16384 (Kafka refuses others), got %s' % params['iterations'])
 
     try:
         existing = scram_users(ask(params, describe_scram_request(), 'DescribeUserScramCredentials'),

@@ -72,3 +72,10 @@ def test_a_bug_in_check_mode_fails_the_module_even_when_unavailability_is_tolera
     kafka.answer('DescribeUserScramCredentialsRequest', KeyError('credential_infos'))
     with pytest.raises(KeyError):
         run_module(kafka_scram_user, dict(CONNECTION, users=USERS, fail_on_unavailable=False), check_mode=True)
+
+
+@pytest.mark.parametrize('iterations', [4095, 16385])
+def test_iterations_outside_what_kafka_accepts_fail_before_sending(kafka, iterations):
+    result = run_module(kafka_scram_user, dict(CONNECTION, users=USERS, iterations=iterations))
+    assert result['failed'] and 'iterations must be 4096 to 16384' in result['msg']
+    assert kafka.sent == []
