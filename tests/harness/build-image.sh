@@ -13,8 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=${1:-bookworm}
 case "$suite" in
-  bookworm) release=12; java=openjdk-17-jre-headless; tag_file=image-tag ;;
-  trixie) release=13; java=openjdk-21-jre-headless; tag_file=image-tag-trixie ;;
+  bookworm) release=12; java="openjdk-17-jre-headless"; tag_file="image-tag" ;;
+  trixie) release=13; java="openjdk-21-jre-headless"; tag_file="image-tag-trixie" ;;
   *) echo "unknown Debian suite $suite (bookworm or trixie)" >&2; exit 2 ;;
 esac
 bake_java=${KRAFT_IMAGE_BAKE_JAVA:-1}
