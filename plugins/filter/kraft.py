@@ -12,8 +12,8 @@ short_description: Cluster-wide decisions for KRaft deployments (internal to the
 version_added: 0.1.0
 description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
-    C(kraft_quorum_voters), C(kraft_properties), C(kraft_meta_properties), C(kraft_sha512_from_file),
-    C(kraft_stale_dirs), C(kraft_unformatted_voter_problems).
+    C(kraft_quorum_voters), C(kraft_quorum_bootstrap_servers), C(kraft_decide_quorum), C(kraft_properties),
+    C(kraft_meta_properties), C(kraft_sha512_from_file), C(kraft_stale_dirs).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/plugin_utils/kraft_cluster.py.
 '''
@@ -26,13 +26,14 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster import (
     checksum_from_file,
     decide_cluster_id,
+    decide_quorum,
     inventory_problems,
     listener_problems,
     new_cluster_id,
     parse_properties,
+    quorum_bootstrap_servers,
     quorum_voters,
     stale_dirs,
-    unformatted_voter_problems,
 )
 
 
@@ -58,10 +59,6 @@ def kraft_decide_cluster_id(discovered, given, expected_node_ids):
     return dict(cluster_id=cluster_id, source=source, problems=problems)
 
 
-def kraft_unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts=None):
-    return unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts or ())
-
-
 def kraft_meta_properties(slurp_results):
     """slurp results of <dir>/meta.properties -> [{cluster.id, node.id, ..., path}] of the found ones."""
     found = []
@@ -76,6 +73,21 @@ def kraft_meta_properties(slurp_results):
 
 def kraft_new_cluster_id(_ignored=None):
     return new_cluster_id()
+
+
+def kraft_decide_quorum(controllers, mode, cluster_id, formatted_hosts, reformat_hosts=None):
+    try:
+        return decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts or ())
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError('kraft_decide_quorum expects {host: {node, directory_id, unformatted, running}}: %s'
+                                 % exc)
+
+
+def kraft_quorum_bootstrap_servers(nodes):
+    try:
+        return quorum_bootstrap_servers(list(nodes))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError('kraft_quorum_bootstrap_servers: a controller was not discovered or lacks %s' % exc)
 
 
 def kraft_quorum_voters(nodes):
@@ -100,9 +112,10 @@ class FilterModule(object):
             'kraft_decide_cluster_id': kraft_decide_cluster_id,
             'kraft_new_cluster_id': kraft_new_cluster_id,
             'kraft_quorum_voters': kraft_quorum_voters,
+            'kraft_decide_quorum': kraft_decide_quorum,
+            'kraft_quorum_bootstrap_servers': kraft_quorum_bootstrap_servers,
             'kraft_properties': parse_properties,
             'kraft_meta_properties': kraft_meta_properties,
             'kraft_sha512_from_file': kraft_sha512_from_file,
             'kraft_stale_dirs': stale_dirs,
-            'kraft_unformatted_voter_problems': kraft_unformatted_voter_problems,
         }

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config, kafka_features) share: their plans
+"""What the write modules (kafka_acl, kafka_scram_user, kafka_cluster_config, kafka_features, kraft_voter) share: their plans
 (pure, unit-tested), reading the answers to their requests, and how they end when the cluster
 cannot be reached or refuses."""
 
@@ -19,7 +19,10 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
     CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER,
     RESOURCE_TYPES,
     SCRAM_MECHANISMS,
+    add_raft_voter_request,
     describe_error,
+    remove_raft_voter_request,
+    unregister_controller_request,
     response_error,
     transient_error,
     update_features_request,
@@ -45,6 +48,25 @@ def ask(params, request, step):
     if problem:
         raise KafkaRefused('%s refused: %s' % (step, problem))
     return response
+
+
+def add_raft_voter(params, voter_id, directory_id, listener, host, port):
+    """AddRaftVoter to the quorum leader (the other controllers answer NOT_LEADER_OR_FOLLOWER, and a
+    new voter not caught up yet REQUEST_TIMED_OUT: both retriable, see ask). Kafka's own deadline
+    stays inside ours, so that its answer arrives rather than our timeout."""
+    timeout_ms = int(params['request_timeout'] * 1000 / 2)
+    return ask(params, add_raft_voter_request(params['cluster_id'], voter_id, directory_id, listener, host, port,
+                                              timeout_ms), 'AddRaftVoter')
+
+
+def remove_raft_voter(params, voter_id, directory_id):
+    """RemoveRaftVoter to the quorum leader."""
+    return ask(params, remove_raft_voter_request(params['cluster_id'], voter_id, directory_id), 'RemoveRaftVoter')
+
+
+def unregister_controller(params, controller_id):
+    """UnregisterController (Kafka 4.4+): drop the registration of a controller that left the quorum."""
+    return ask(params, unregister_controller_request(controller_id), 'UnregisterController')
 
 
 def fail_unavailable(module, subject, exc, empty=None):

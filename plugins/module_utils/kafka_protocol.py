@@ -14,9 +14,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import hashlib
 import os
 import traceback
+import uuid
 
 KAFKA_PROTOCOL_IMPORT_ERROR = None
 try:
@@ -35,6 +37,8 @@ try:
     )
     from kafka.protocol.metadata import ApiVersionsRequest, MetadataRequest
     from kafka.version import __version__ as KAFKA_PYTHON_VERSION
+    from kafka.protocol import api_data as _kafka_api_data
+    from kafka.protocol.api_message import ApiMessage
 except ImportError:  # pragma: no cover - reported by kafka_client.check_kafka_python
     KAFKA_PROTOCOL_IMPORT_ERROR = traceback.format_exc()
 
@@ -51,6 +55,9 @@ ALTER_USER_SCRAM_CREDENTIALS = 51
 DESCRIBE_QUORUM = 55
 UPDATE_FEATURES = 57
 DESCRIBE_CLUSTER = 60
+ADD_RAFT_VOTER = 80
+REMOVE_RAFT_VOTER = 81
+UNREGISTER_CONTROLLER = 93
 
 METADATA_TOPIC = '__cluster_metadata'
 
@@ -81,6 +88,52 @@ _API_VERSIONS_FEATURES_MIN_VERSION = 3
 _UPDATE_FEATURES_MIN_VERSION = 1
 # UNSAFE_DOWNGRADE (3, a lowering that may lose metadata) is left out on purpose: no module sends it.
 FEATURE_UPGRADE_TYPES = dict(UPGRADE=1, SAFE_DOWNGRADE=2)
+
+# Requests kafka-python 3.0.12 does not define, declared here in the JSON schema language of
+# Kafka's clients/src/main/resources/common/message (the form kafka-python builds its own
+# classes from): the dynamic quorum's voter changes (KIP-853) and, from Kafka 4.4, the removal of a
+# controller's registration. Only the fields and versions the collection sends or reads.
+def _field(name, kind, versions='0+', **extra):
+    return dict(name=name, type=kind, versions=versions, **extra)
+
+
+_ANSWER_FIELDS = [_field('ThrottleTimeMs', 'int32'), _field('ErrorCode', 'int16'),
+                  _field('ErrorMessage', 'string', nullableVersions='0+', ignorable=True)]
+_LISTENER_FIELDS = [_field('Name', 'string', mapKey=True), _field('Host', 'string'), _field('Port', 'uint16')]
+_SCHEMAS = {
+    'AddRaftVoterRequest': dict(apiKey=ADD_RAFT_VOTER, type='request', validVersions='0-1', fields=[
+        _field('ClusterId', 'string', nullableVersions='0+'), _field('TimeoutMs', 'int32'),
+        _field('VoterId', 'int32'), _field('VoterDirectoryId', 'uuid'),
+        _field('Listeners', '[]Listener', fields=_LISTENER_FIELDS),
+        # Version 1: answer once the new voter set is committed (the default), not only written.
+        _field('AckWhenCommitted', 'bool', versions='1+', default='true')]),
+    'AddRaftVoterResponse': dict(apiKey=ADD_RAFT_VOTER, type='response', validVersions='0-1', fields=_ANSWER_FIELDS),
+    'RemoveRaftVoterRequest': dict(apiKey=REMOVE_RAFT_VOTER, type='request', validVersions='0', fields=[
+        _field('ClusterId', 'string', nullableVersions='0+'), _field('VoterId', 'int32'),
+        _field('VoterDirectoryId', 'uuid')]),
+    'RemoveRaftVoterResponse': dict(apiKey=REMOVE_RAFT_VOTER, type='response', validVersions='0',
+                                    fields=_ANSWER_FIELDS),
+    'UnregisterControllerRequest': dict(apiKey=UNREGISTER_CONTROLLER, type='request', validVersions='0',
+                                        fields=[_field('ControllerId', 'int32')]),
+    'UnregisterControllerResponse': dict(apiKey=UNREGISTER_CONTROLLER, type='response', validVersions='0',
+                                         fields=_ANSWER_FIELDS),
+}
+
+
+def _message_classes():
+    """The classes of _SCHEMAS, built by kafka-python's own machinery: its metaclass reads a
+    class's schema with api_data.load_json(name), which reads a packaged file; for these few
+    classes it is pointed at _SCHEMAS while they are defined."""
+    read_file = _kafka_api_data.load_json
+    _kafka_api_data.load_json = lambda name, package=None: dict(_SCHEMAS[name], name=name, flexibleVersions='0+')
+    try:
+        return dict((name, type(name, (ApiMessage,), {})) for name in sorted(_SCHEMAS))
+    finally:
+        _kafka_api_data.load_json = read_file
+
+
+_MESSAGES = _message_classes() if KAFKA_PROTOCOL_IMPORT_ERROR is None else {}
+
 
 # Kafka's own names where kafka-python's differ, with what they mean here.
 _ERROR_HINTS = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader'}
@@ -123,6 +176,36 @@ def update_features_request(levels, validate_only, timeout_ms):
         feature_updates=[update(feature=name, max_version_level=level, upgrade_type=FEATURE_UPGRADE_TYPES[upgrade],
                                 allow_downgrade=upgrade != 'UPGRADE')
                          for name, (level, upgrade) in sorted(levels.items())])
+
+
+def uuid_of(kafka_id):
+    """A directory ID as Kafka writes it (22 characters of base64url) -> uuid.UUID for the wire."""
+    padded = kafka_id + '=' * (-len(kafka_id) % 4)
+    raw = base64.urlsafe_b64decode(padded.encode('ascii'))
+    if len(raw) != 16:
+        raise ValueError('%r is not a directory ID (22 characters of base64url)' % (kafka_id,))
+    return uuid.UUID(bytes=raw)
+
+
+def add_raft_voter_request(cluster_id, voter_id, directory_id, listener, host, port, timeout_ms):
+    """AddRaftVoter (API key 80): make (voter_id, directory_id), an observer that has caught up,
+    a voter, reachable on its controller listener (name, host, port). Only the quorum leader
+    accepts it; Kafka answers once the new voter set is committed."""
+    message = _MESSAGES['AddRaftVoterRequest']
+    return message(cluster_id=cluster_id, timeout_ms=timeout_ms, voter_id=voter_id,
+                   voter_directory_id=uuid_of(directory_id), ack_when_committed=True,
+                   listeners=[message.Listener(name=listener, host=host, port=port)])
+
+
+def remove_raft_voter_request(cluster_id, voter_id, directory_id):
+    """RemoveRaftVoter (API key 81): take (voter_id, directory_id) out of the voter set."""
+    return _MESSAGES['RemoveRaftVoterRequest'](cluster_id=cluster_id, voter_id=voter_id,
+                                               voter_directory_id=uuid_of(directory_id))
+
+
+def unregister_controller_request(controller_id):
+    """UnregisterController (API key 93, Kafka 4.4+): drop a removed controller's registration."""
+    return _MESSAGES['UnregisterControllerRequest'](controller_id=controller_id)
 
 
 def describe_configs_request(resource_type, resource_name, names):

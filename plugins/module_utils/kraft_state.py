@@ -217,3 +217,72 @@ def feature_problems(nodes):
     metadata log), by address."""
     return ['%s does not know the finalized feature levels yet (epoch -1)' % address
             for address, facts in nodes.items() if facts['finalized_epoch'] is None]
+
+
+def voter_key(replica):
+    """'<id>:<directory ID>' of a voter or observer, how a dynamic quorum tells replicas apart."""
+    return '%s:%s' % (replica['replica_id'], replica.get('directory_id'))
+
+
+def _caught_up(replica, max_lag):
+    return replica.get('lag') is not None and replica['lag'] <= max_lag
+
+
+def voter_plan(quorum, node_id, state, directory_id=None, max_lag=100, min_voters=3):
+    """What kraft_voter must do to the voter set of a dynamic quorum (a shape_quorum result), and
+    what stands in the way. Returns dict(remove=[voters], add=replica or None, waiting=[...],
+    refused=[...]): waiting are conditions a later look may find met (no leader yet, the new
+    replica still catching up, too few caught-up voters); refused ones it will not (removing would
+    leave fewer than min_voters, several directories to choose from).
+
+    present: (node_id, directory_id) becomes a voter. The replica must be fetching as an observer
+    and within max_lag of the leader; without directory_id, the one directory node_id is observed
+    with. A voter with node_id and another directory ID (the same node before its disk was lost)
+    is removed first: a voter set holds a node ID once. Every change is only made while the
+    voters that stay are a caught-up majority.
+    absent: every voter with node_id (and directory_id, when given) leaves the voter set.
+    """
+    plan = dict(remove=[], add=None, waiting=[], refused=[])
+    if quorum['leader_id'] is None:
+        plan['waiting'].append('no quorum leader is elected (epoch %s)' % quorum['leader_epoch'])
+        return plan
+    voters = quorum['voters']
+    same_node = [v for v in voters if v['replica_id'] == node_id]
+    if state == 'absent':
+        plan['remove'] = [v for v in same_node if directory_id is None or v.get('directory_id') == directory_id]
+        if not plan['remove']:
+            return plan
+        staying = [v for v in voters if v not in plan['remove']]
+        if len(staying) < min_voters:
+            plan['refused'].append('removing voter %s would leave %d voter(s) %s; a quorum keeps at least %d '
+                                   '(min_voters)' % (', '.join(voter_key(v) for v in plan['remove']), len(staying),
+                                                     [voter_key(v) for v in staying], min_voters))
+    else:
+        if directory_id is not None and any(v.get('directory_id') == directory_id for v in same_node):
+            return plan
+        observed = [o for o in quorum['observers'] if o['replica_id'] == node_id
+                    and (directory_id is None or o.get('directory_id') == directory_id)]
+        if not observed:
+            if directory_id is None and same_node:
+                return plan  # a voter, and no other directory of it in sight
+            plan['remove'] = same_node  # once it fetches, these go first
+            plan['waiting'].append('node %s%s does not fetch the metadata log as an observer yet'
+                                   % (node_id, ' (directory %s)' % directory_id if directory_id else ''))
+            return plan
+        if len(observed) > 1:
+            plan['refused'].append('node %s is observed with several directories %s; give directory_id'
+                                   % (node_id, [voter_key(o) for o in observed]))
+            return plan
+        new = observed[0]
+        if not _caught_up(new, max_lag):
+            plan['waiting'].append('observer %s lags the leader by %s offsets (max_lag %s)'
+                                   % (voter_key(new), new.get('lag'), max_lag))
+        plan['remove'] = [v for v in same_node if v.get('directory_id') != new.get('directory_id')]
+        plan['add'] = new
+        staying = [v for v in voters if v not in plan['remove']]
+    behind = [v for v in staying if not _caught_up(v, max_lag)]
+    if staying and len(staying) - len(behind) <= len(staying) // 2:
+        plan['waiting'].append('the voters that stay are not a caught-up majority: %s behind or silent of %s '
+                               '(max_lag %s)' % ([voter_key(v) for v in behind], [voter_key(v) for v in staying],
+                                                 max_lag))
+    return plan

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 
@@ -264,11 +265,12 @@ def unformatted_voter_problems(unformatted, formatted_hosts, reformat_hosts=()):
             problems.append(
                 '%s: controller directory %s is not formatted, but the cluster is (formatted on %s). With a static '
                 'quorum (controller.quorum.voters) formatting it again would make a voter that forgot what it '
-                'acknowledged, which can elect a leader missing committed metadata. Nothing was changed. Restore the '
-                'disk if you can; otherwise, with the other controllers running and caught up, allow formatting this '
-                'one host explicitly: -e \'{"kafka_reformat_hosts": ["%s"]}\' (also the way out of a first deployment '
-                'interrupted between formatting two controllers). A controller cannot be added to a static quorum '
-                'by adding it to the inventory.'
+                'acknowledged, which can elect a leader missing committed metadata. Nothing was changed. Two ways '
+                'out: restore the disk and migrate the quorum to dynamic (kafka_quorum_mode: dynamic; then '
+                'site.yml replaces a lost disk safely, see README "Controller lifecycle"); or, with the other '
+                'controllers running and caught up, accept the risk for this one host explicitly: '
+                '-e \'{"kafka_reformat_hosts": ["%s"]}\' (also the way out of a first deployment interrupted between '
+                'formatting two controllers).'
                 % (host, ', '.join(unformatted[host]), ', '.join(formatted), host))
     return problems
 
@@ -337,6 +339,96 @@ def listener_problems(nodes):
                             'reaches the quorum on that port, set kafka_controller_port to the same value for '
                             'brokers and controllers (group_vars/all)' % (host, port, listened))
     return problems
+
+
+def directory_id(cluster_id, node_id):
+    """The metadata directory ID a controller of a new dynamic quorum is formatted with: derived
+    from the cluster ID and the node ID (base64url of 16 bytes, never starting with '-', as Kafka's
+    own), so every host computes the same --initial-controllers flag, and a first deployment
+    interrupted between two controllers formats the rest with the very flag the first ones had."""
+    counter = 0
+    while True:
+        seed = 'kafkaops.kraft directory.id %s %s %d' % (cluster_id, int(node_id), counter)
+        raw = hashlib.sha256(seed.encode('utf-8')).digest()[:16]
+        value = base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=')
+        # Kafka reserves the IDs whose first 8 bytes are zero (UNASSIGNED, LOST, MIGRATING...).
+        if not value.startswith('-') and raw[:8] != bytes(8):
+            return value
+        counter += 1
+
+
+QUORUM_MODES = ('dynamic', 'static')
+
+
+def _voter_entry(node, directory):
+    return '%s@%s:%s:%s' % (int(node['id']), node['host'], node['port'], directory)
+
+
+def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts=()):
+    """How each controller's storage is formatted and which controllers must join the quorum.
+
+    mode: kafka_quorum_mode; cluster_id: the decided cluster ID; controllers: host -> {node (the
+    __kafka_node fact), directory_id (of its formatted metadata directory, or None), unformatted
+    (its directories without meta.properties), running (what its controller.properties on
+    disk uses: 'static', 'dynamic' or None when there is none yet)}; formatted_hosts: the hosts
+    (controllers and brokers) with a formatted directory; reformat_hosts: the destructive opt-in.
+
+    Returns {mode, format_args: host -> kafka-storage quorum arguments, join: [hosts], migrate,
+    initial_controllers, problems}. join: controllers whose empty metadata directory is formatted
+    with --no-initial-controllers and which become voters only once caught up (a lost disk, or a
+    controller added to the inventory). migrate: a running static quorum to turn dynamic.
+    """
+    problems = []
+    formatted = sorted(formatted_hosts)
+    by_id = sorted(controllers, key=lambda host: int(controllers[host]['node']['id']))
+    running = dict((host, c.get('running')) for host, c in controllers.items()
+                   if c.get('running') and not c.get('unformatted'))
+    static_hosts = sorted(host for host, how in running.items() if how == 'static')
+    dynamic_hosts = sorted(host for host, how in running.items() if how == 'dynamic')
+    lost = [host for host in by_id if controllers[host].get('unformatted') and formatted]
+    result = dict(mode=mode, format_args=dict((host, []) for host in by_id), join=[], migrate=False,
+                  initial_controllers='', problems=problems)
+    if mode not in QUORUM_MODES:
+        problems.append('kafka_quorum_mode is %r; use dynamic (the default) or static' % (mode,))
+        return result
+    if mode == 'static':
+        if dynamic_hosts:
+            problems.append('kafka_quorum_mode is static but the quorum is dynamic (%s run with '
+                            'controller.quorum.bootstrap.servers); a dynamic quorum never goes back to static: '
+                            'set kafka_quorum_mode: dynamic' % ', '.join(dynamic_hosts))
+        problems.extend(unformatted_voter_problems(
+            dict((host, controllers[host]['unformatted']) for host in lost),
+            formatted, reformat_hosts))
+        return result
+    if static_hosts:
+        result['migrate'] = True
+        stuck = [host for host in lost if host not in reformat_hosts]
+        if stuck:
+            problems.append('%s: the metadata directory is not formatted, and the quorum is still static (%s run '
+                            'with controller.quorum.voters). Nothing was changed. Migrate the quorum to dynamic '
+                            'first, with every controller present: set kafka_quorum_mode: static for this run and '
+                            'restore the disk, or follow README "A controller that lost its disk"'
+                            % (', '.join(stuck), ', '.join(static_hosts)))
+        return result
+    directories = dict((host, controllers[host].get('directory_id')
+                        or directory_id(cluster_id, controllers[host]['node']['id'])) for host in by_id)
+    result['initial_controllers'] = ','.join(_voter_entry(controllers[host]['node'], directories[host])
+                                             for host in by_id)
+    for host in by_id:
+        if not controllers[host].get('unformatted'):
+            continue
+        if formatted and host not in reformat_hosts:
+            result['join'].append(host)
+            result['format_args'][host] = ['--no-initial-controllers']
+        else:
+            result['format_args'][host] = ['--initial-controllers', result['initial_controllers']]
+    return result
+
+
+def quorum_bootstrap_servers(nodes):
+    """controller.quorum.bootstrap.servers from the controllers' node facts, in ID order."""
+    entries = sorted((int(node['id']), '%s:%s' % (node['host'], node['port'])) for node in nodes)
+    return ','.join(entry for node_id, entry in entries)
 
 
 def quorum_voters(nodes):
