@@ -272,3 +272,43 @@ def update_features_response(request, error_code=0, error_message=None, feature_
 
 
 CONNECTION = dict(bootstrap_servers=['broker-4:9092', 'broker-5:9092'])
+
+
+# --- Dynamic quorum (KIP-853) -----------------------------------------------------------------
+
+def dynamic_quorum_response(leader=1, epoch=5, voters=(), observers=(), high_watermark=200, error_code=0,
+                            partition_error=0, version=None):
+    """A DescribeQuorum answer of a dynamic quorum, where each replica has its own directory ID.
+    voters and observers: (id, log end offset, directory ID as Kafka writes it, 22 characters of
+    base64url); every voter advertises CONTROLLER://controller-<id>:9093."""
+    partition = DescribeQuorumResponse.TopicData.PartitionData
+    node = DescribeQuorumResponse.Node
+
+    def replica(replica_id, end_offset, directory):
+        return partition.ReplicaState(replica_id=replica_id, replica_directory_id=str(kp.uuid_of(directory)),
+                                      log_end_offset=end_offset, last_fetch_timestamp=1699999999000,
+                                      last_caught_up_timestamp=1699999999500)
+    return wire(DescribeQuorumResponse(
+        error_code=error_code, error_message=None, topics=[DescribeQuorumResponse.TopicData(
+            topic_name=kp.METADATA_TOPIC, partitions=[partition(
+                partition_index=0, error_code=partition_error, error_message=None, leader_id=leader,
+                leader_epoch=epoch, high_watermark=high_watermark, current_voters=[replica(*v) for v in voters],
+                observers=[replica(*o) for o in observers])])],
+        nodes=[node(node_id=v[0], listeners=[node.Listener(name='CONTROLLER', host='controller-%s' % v[0], port=9093)])
+               for v in voters]), version)
+
+
+def _answer_of(name, error_code, error_message, version):
+    return wire(kp._MESSAGES[name](throttle_time_ms=0, error_code=error_code, error_message=error_message), version)
+
+
+def add_raft_voter_response(error_code=0, error_message=None, version=None):
+    return _answer_of('AddRaftVoterResponse', error_code, error_message, version)
+
+
+def remove_raft_voter_response(error_code=0, error_message=None, version=None):
+    return _answer_of('RemoveRaftVoterResponse', error_code, error_message, version)
+
+
+def unregister_controller_response(error_code=0, error_message=None, version=None):
+    return _answer_of('UnregisterControllerResponse', error_code, error_message, version)

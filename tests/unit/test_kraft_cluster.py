@@ -1,4 +1,6 @@
 import base64
+import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -285,8 +287,8 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
     filters = FilterModule().filters()
     assert sorted(filters) == sorted([
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
-        'kraft_quorum_voters', 'kraft_properties', 'kraft_meta_properties',
-        'kraft_sha512_from_file', 'kraft_stale_dirs', 'kraft_unformatted_voter_problems'])
+        'kraft_quorum_voters', 'kraft_decide_quorum', 'kraft_quorum_bootstrap_servers', 'kraft_properties',
+        'kraft_meta_properties', 'kraft_sha512_from_file', 'kraft_stale_dirs'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
         'own port, give each of them a different value']
@@ -301,6 +303,9 @@ def test_an_unformatted_controller_of_a_formatted_static_cluster_is_refused():
     assert problems[0].startswith('c2: controller directory /var/lib/kafka/metadata is not formatted, but the cluster '
                                   'is (formatted on b1, c1, c3)')
     assert '"kafka_reformat_hosts": ["c2"]' in problems[0]
+    # The two ways out: the dynamic quorum, which replaces a lost disk safely, or the opt-in.
+    assert 'a voter that forgot what it acknowledged' in problems[0]
+    assert 'migrate the quorum to dynamic (kafka_quorum_mode: dynamic' in problems[0]
 
 
 def test_unformatted_controllers_are_fine_in_a_new_cluster_or_under_the_opt_in():
@@ -312,3 +317,197 @@ def test_unformatted_controllers_are_fine_in_a_new_cluster_or_under_the_opt_in()
 def test_every_controller_lost_while_brokers_hold_data_is_refused():
     problems = kc.unformatted_voter_problems({'c1': ['/m'], 'c2': ['/m'], 'c3': ['/m']}, ['b1', 'b2'])
     assert [p.split(':')[0] for p in problems] == ['c1', 'c2', 'c3']
+
+
+# --- Dynamic quorum (KIP-853) ---------------------------------------------------------------
+
+def test_directory_id_is_a_kafka_uuid_the_same_on_every_host():
+    first = kc.directory_id(GOOD, 1)
+    assert len(first) == 22 and re.match(r'^[A-Za-z0-9_-]{22}$', first)
+    # The same rules as a cluster ID: 16 bytes of base64url, canonical, not starting with '-'.
+    assert kc.cluster_id_problem(first) is None
+    assert kc.directory_id(GOOD, 1) == first and kc.directory_id(GOOD, '1') == first
+    assert kc.directory_id(GOOD, 2) != first and kc.directory_id(OTHER, 1) != first
+
+
+def test_directory_ids_of_many_nodes_are_distinct_and_never_start_with_a_dash():
+    ids = [kc.directory_id(GOOD, node_id) for node_id in range(1, 1001)]
+    assert len(set(ids)) == 1000
+    assert not [value for value in ids if value.startswith('-') or kc.cluster_id_problem(value)]
+
+
+def test_directory_id_skips_the_values_kafka_reserves(monkeypatch):
+    # The first seed gives an ID starting with '-', the second one whose first 8 bytes are zero
+    # (Kafka's reserved UNASSIGNED, LOST, MIGRATING...): the third is taken.
+    digests = [b'\xf8' + bytes(31), bytes(8) + b'\x01' * 24, b'\x07' * 32]
+    seeds = []
+
+    class Digest(object):
+        def __init__(self, seed):
+            seeds.append(seed)
+            self.value = digests[len(seeds) - 1]
+
+        def digest(self):
+            return self.value
+
+    monkeypatch.setattr(kc, 'hashlib', SimpleNamespace(sha256=Digest))
+    assert kc.directory_id(GOOD, 3) == base64.urlsafe_b64encode(b'\x07' * 16).decode('ascii').rstrip('=')
+    assert [seed.decode('utf-8').rsplit(' ', 1)[1] for seed in seeds] == ['0', '1', '2']
+    assert all(('%s 3 ' % GOOD).encode('utf-8') in seed for seed in seeds)
+
+
+def quorum_controller(node_id, directory_id=None, unformatted=(), running=None, host=None):
+    """What cluster_id.yml gives decide_quorum for one controller."""
+    return {'node': {'id': node_id, 'role': 'controller', 'host': host or 'c%s' % node_id, 'port': 9093},
+            'directory_id': directory_id, 'unformatted': list(unformatted), 'running': running}
+
+
+D1, D2, D3, NEW = 'Ga77ft73n_BQn6RH_Qk8FA', 'wTx1rBEUPB0fyOVAwqpmqQ', 'cYFqVr_dVGamYbntAlQ0Vw', 'gphqQFZ3ggTe22nJf_Jj0Q'
+EMPTY = ['/var/lib/kafka/metadata']
+
+
+def running_quorum(how='dynamic', **changes):
+    """Three formatted controllers running with `how`; changes: host -> quorum_controller(...)."""
+    controllers = dict(c1=quorum_controller(1, D1, running=how), c2=quorum_controller(2, D2, running=how),
+                       c3=quorum_controller(3, D3, running=how))
+    controllers.update(changes)
+    return controllers
+
+
+def test_a_new_cluster_formats_every_controller_with_the_same_initial_controllers():
+    # Host names sort otherwise than node IDs: the flag is in ID order, IDs compared as numbers.
+    controllers = dict(zeta=quorum_controller(1, unformatted=EMPTY), alpha=quorum_controller('10', unformatted=EMPTY),
+                       mid=quorum_controller(2, unformatted=EMPTY, running=''))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, [])
+    expected = '1@c1:9093:%s,2@c2:9093:%s,10@c10:9093:%s' % (
+        kc.directory_id(GOOD, 1), kc.directory_id(GOOD, 2), kc.directory_id(GOOD, 10))
+    assert decision['initial_controllers'] == expected
+    assert decision['format_args'] == dict((host, ['--initial-controllers', expected]) for host in controllers)
+    assert decision['join'] == [] and decision['migrate'] is False and decision['problems'] == []
+    assert decision['mode'] == 'dynamic'
+
+
+def test_an_interrupted_first_deployment_formats_the_rest_with_the_flag_the_first_had():
+    # c1 was formatted (with the derived ID) before the run stopped; c2 and c3 under the opt-in.
+    controllers = dict(c1=quorum_controller(1, kc.directory_id(GOOD, 1)), c2=quorum_controller(2, unformatted=EMPTY),
+                       c3=quorum_controller(3, unformatted=EMPTY))
+    first = kc.decide_quorum('dynamic', GOOD, dict(c1=quorum_controller(1, unformatted=EMPTY),
+                                                   c2=controllers['c2'], c3=controllers['c3']), [])
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1'], ['c2', 'c3'])
+    assert decision['initial_controllers'] == first['initial_controllers']
+    assert decision['format_args'] == dict(c1=[], c2=first['format_args']['c2'], c3=first['format_args']['c3'])
+    assert decision['join'] == [] and decision['problems'] == []
+
+
+def test_initial_controllers_take_the_directory_ids_on_disk():
+    controllers = dict(c1=quorum_controller(1, D1), c2=quorum_controller(2, unformatted=EMPTY),
+                       c3=quorum_controller(3, D3))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3'], ['c2'])
+    flag = '1@c1:9093:%s,2@c2:9093:%s,3@c3:9093:%s' % (D1, kc.directory_id(GOOD, 2), D3)
+    assert decision['format_args'] == dict(c1=[], c2=['--initial-controllers', flag], c3=[])
+
+
+def test_a_controller_that_lost_its_disk_joins_a_formatted_dynamic_quorum():
+    controllers = running_quorum(c2=quorum_controller(2, unformatted=EMPTY, running='dynamic'))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3', 'b1'])
+    assert decision['join'] == ['c2'] and decision['problems'] == [] and decision['migrate'] is False
+    assert decision['format_args'] == dict(c1=[], c2=['--no-initial-controllers'], c3=[])
+
+
+def test_a_controller_added_to_the_inventory_joins_and_the_others_are_left_alone():
+    controllers = running_quorum(c4=quorum_controller(4, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c2', 'c3'])
+    assert decision['join'] == ['c4'] and decision['problems'] == []
+    assert decision['format_args'] == dict(c1=[], c2=[], c3=[], c4=['--no-initial-controllers'])
+
+
+def test_the_reformat_opt_in_formats_a_lost_controller_back_into_the_voter_set():
+    controllers = running_quorum(c2=quorum_controller(2, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3'], ['c2'])
+    assert decision['join'] == [] and decision['problems'] == []
+    assert decision['format_args']['c2'] == ['--initial-controllers', '1@c1:9093:%s,2@c2:9093:%s,3@c3:9093:%s'
+                                             % (D1, kc.directory_id(GOOD, 2), D3)]
+
+
+def test_static_mode_refuses_a_controller_that_lost_its_disk():
+    controllers = running_quorum('static', c2=quorum_controller(2, unformatted=EMPTY, running='static'))
+    decision = kc.decide_quorum('static', GOOD, controllers, ['c1', 'c3'])
+    [problem] = decision['problems']
+    assert problem.startswith('c2: controller directory /var/lib/kafka/metadata is not formatted, but the cluster is '
+                              '(formatted on c1, c3)')
+    assert 'forgot what it acknowledged' in problem and '"kafka_reformat_hosts": ["c2"]' in problem
+    assert 'kafka_quorum_mode: dynamic' in problem
+    assert decision['join'] == [] and decision['format_args'] == dict(c1=[], c2=[], c3=[])
+    assert decision['initial_controllers'] == '' and decision['migrate'] is False
+    assert kc.decide_quorum('static', GOOD, controllers, ['c1', 'c3'], ['c2'])['problems'] == []
+
+
+def test_static_mode_formats_a_new_cluster_without_quorum_arguments():
+    controllers = dict((host, quorum_controller(n, unformatted=EMPTY)) for host, n in (('c1', 1), ('c2', 2), ('c3', 3)))
+    decision = kc.decide_quorum('static', GOOD, controllers, [])
+    assert decision == dict(mode='static', format_args=dict(c1=[], c2=[], c3=[]), join=[], migrate=False,
+                            initial_controllers='', problems=[])
+
+
+def test_static_mode_never_takes_a_dynamic_quorum_back():
+    controllers = running_quorum('dynamic', c3=quorum_controller(3, D3, running='static'))
+    [problem] = kc.decide_quorum('static', GOOD, controllers, ['c1', 'c2', 'c3'])['problems']
+    assert problem.startswith('kafka_quorum_mode is static but the quorum is dynamic (c1, c2 run with '
+                              'controller.quorum.bootstrap.servers)')
+    assert 'set kafka_quorum_mode: dynamic' in problem
+
+
+def test_a_running_static_quorum_is_migrated():
+    decision = kc.decide_quorum('dynamic', GOOD, running_quorum('static'), ['c1', 'c2', 'c3', 'b1'])
+    assert decision['migrate'] is True and decision['problems'] == [] and decision['join'] == []
+    assert decision['format_args'] == dict(c1=[], c2=[], c3=[])
+    # One controller still static is enough: the roll that migrates it was interrupted.
+    partly = running_quorum('dynamic', c1=quorum_controller(1, D1, running='static'))
+    assert kc.decide_quorum('dynamic', GOOD, partly, ['c1', 'c2', 'c3'])['migrate'] is True
+
+
+def test_a_lost_disk_while_the_quorum_is_still_static_is_refused():
+    controllers = running_quorum('static', c2=quorum_controller(2, unformatted=EMPTY, running='static'))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3'])
+    assert decision['migrate'] is True and decision['join'] == []
+    [problem] = decision['problems']
+    assert problem.startswith('c2: the metadata directory is not formatted, and the quorum is still static (c1, c3 run '
+                              'with controller.quorum.voters). Nothing was changed.')
+    assert 'kafka_quorum_mode: static' in problem
+
+
+def test_the_configuration_of_a_controller_that_lost_its_disk_does_not_count():
+    # c2's configuration survived its data disk: it says static, but that controller runs nothing.
+    controllers = running_quorum('dynamic', c2=quorum_controller(2, unformatted=EMPTY, running='static'))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3'])
+    assert decision['migrate'] is False and decision['join'] == ['c2'] and decision['problems'] == []
+
+
+def test_an_unknown_quorum_mode_is_a_problem():
+    decision = kc.decide_quorum('raft', GOOD, running_quorum(), ['c1', 'c2', 'c3'])
+    assert decision['problems'] == ["kafka_quorum_mode is 'raft'; use dynamic (the default) or static"]
+    assert decision['join'] == [] and decision['format_args'] == dict(c1=[], c2=[], c3=[])
+
+
+def test_quorum_bootstrap_servers_in_id_order():
+    nodes = [{'id': '10', 'host': 'c10', 'port': 9093}, {'id': 2, 'host': 'c2', 'port': '9093'},
+             {'id': '1', 'host': 'c1', 'port': 19093}]
+    assert kc.quorum_bootstrap_servers(nodes) == 'c1:19093,c2:9093,c10:9093'
+    assert kc.quorum_bootstrap_servers([]) == ''
+
+
+def test_the_quorum_filters_name_what_they_expect():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    filters = FilterModule().filters()
+    decide, bootstrap = filters['kraft_decide_quorum'], filters['kraft_quorum_bootstrap_servers']
+    # As the role calls them: reformat_hosts may be None, nodes any iterable.
+    assert decide(running_quorum(), 'dynamic', GOOD, ['c1', 'c2', 'c3'], None)['problems'] == []
+    assert bootstrap(iter([controller(2), controller(1)])) == 'c1:9093,c2:9093'
+    for malformed in ([quorum_controller(1)], {'c1': {'directory_id': D1}}, {'c1': None},
+                      {'c1': quorum_controller('one')}):
+        with pytest.raises(AnsibleFilterError, match='kraft_decide_quorum expects'):
+            decide(malformed, 'dynamic', GOOD, [])
+    for malformed in ([{'id': 1, 'port': 9093}], [None], None):
+        with pytest.raises(AnsibleFilterError, match='kraft_quorum_bootstrap_servers: a controller was not discovered'):
+            bootstrap(malformed)

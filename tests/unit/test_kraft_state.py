@@ -1,3 +1,8 @@
+import base64
+import uuid
+
+import pytest
+
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kraft_state as ks
 
 
@@ -112,3 +117,157 @@ def test_features_everywhere_is_the_intersection_of_the_ranges():
     del nodes['b4']['features']['kraft.version']
     assert 'kraft.version' not in ks.features_everywhere(nodes)
     assert ks.features_everywhere({}) == {}
+
+
+# --- Voter changes of a dynamic quorum (kraft_voter) ----------------------------------------
+# Directory IDs as Kafka writes them: controllers 1 and 3, controller 2 before (OLD) and after
+# (NEW) its disk was replaced, controller 4.
+D1, OLD, NEW, D3, D4 = ('Ga77ft73n_BQn6RH_Qk8FA', 'wTx1rBEUPB0fyOVAwqpmqQ', 'gphqQFZ3ggTe22nJf_Jj0Q',
+                        'cYFqVr_dVGamYbntAlQ0Vw', '8nE1X1zQKWRjFEA_E0QEyw')
+
+
+def dynamic_quorum(leader=1, voters=((1, 200, D1), (2, 120, OLD), (3, 200, D3)), observers=((2, 195, NEW),)):
+    """shape_quorum of a DescribeQuorum answer whose replicas each have their own directory ID
+    ((id, log end offset, directory ID), sent as the UUID kafka-python decodes)."""
+    def replica(rid, leo, directory):
+        raw = base64.urlsafe_b64decode(directory + '==')
+        return {'replica_id': rid, 'replica_directory_id': str(uuid.UUID(bytes=raw)), 'log_end_offset': leo,
+                'last_fetch_timestamp': 1000, 'last_caught_up_timestamp': 900}
+    return ks.shape_quorum({'error_code': 0, 'topics': [{'topic_name': '__cluster_metadata', 'partitions': [{
+        'partition_index': 0, 'error_code': 0, 'leader_id': leader, 'leader_epoch': 7, 'high_watermark': 200,
+        'current_voters': [replica(*v) for v in voters], 'observers': [replica(*o) for o in observers]}]}]})
+
+
+def keys(plan):
+    """A plan with its replicas as '<id>:<directory ID>'."""
+    return dict(plan, remove=[ks.voter_key(v) for v in plan['remove']],
+                add=ks.voter_key(plan['add']) if plan['add'] else None)
+
+
+def test_voter_key_is_id_and_directory():
+    assert ks.voter_key({'replica_id': 2, 'directory_id': NEW}) == '2:' + NEW
+    assert ks.voter_key({'replica_id': 2}) == '2:None'
+    quorum = dynamic_quorum()
+    assert [ks.voter_key(v) for v in quorum['voters']] == ['1:' + D1, '2:' + OLD, '3:' + D3]
+    assert [ks.voter_key(o) for o in quorum['observers']] == ['2:' + NEW]
+
+
+def test_no_leader_only_waits():
+    plan = ks.voter_plan(dynamic_quorum(leader=-1), 2, 'present', NEW)
+    assert plan == dict(remove=[], add=None, waiting=['no quorum leader is elected (epoch 7)'], refused=[])
+    assert ks.voter_plan(dynamic_quorum(leader=-1), 3, 'absent')['remove'] == []
+
+
+def test_a_voter_with_the_same_directory_needs_nothing():
+    quorum = dynamic_quorum(voters=((1, 200, D1), (2, 200, NEW), (3, 200, D3)), observers=((5, 200, D4),))
+    nothing = dict(remove=[], add=None, waiting=[], refused=[])
+    assert ks.voter_plan(quorum, 2, 'present', NEW) == nothing
+    # Without directory_id, a voter whose node shows no other directory is left alone.
+    assert ks.voter_plan(quorum, 2, 'present') == nothing
+
+
+@pytest.mark.parametrize('directory_id', [NEW, None])
+def test_a_lost_disk_removes_the_old_directory_and_adds_the_caught_up_new_one(directory_id):
+    plan = ks.voter_plan(dynamic_quorum(), 2, 'present', directory_id, max_lag=100)
+    assert keys(plan) == dict(remove=['2:' + OLD], add='2:' + NEW, waiting=[], refused=[])
+    assert plan['add']['lag'] == 5
+
+
+def test_a_lagging_observer_waits_but_the_plan_says_what_will_be_done():
+    quorum = dynamic_quorum(observers=((2, 50, NEW),))
+    assert keys(ks.voter_plan(quorum, 2, 'present', NEW, max_lag=100)) == dict(
+        remove=['2:' + OLD], add='2:' + NEW, refused=[],
+        waiting=['observer 2:%s lags the leader by 150 offsets (max_lag 100)' % NEW])
+    # A lag of exactly max_lag counts as caught up.
+    assert ks.voter_plan(quorum, 2, 'present', NEW, max_lag=150)['waiting'] == []
+
+
+def test_an_observer_without_a_log_end_offset_is_not_caught_up():
+    plan = ks.voter_plan(dynamic_quorum(observers=((2, -1, NEW),)), 2, 'present', NEW)
+    assert plan['waiting'] == ['observer 2:%s lags the leader by None offsets (max_lag 100)' % NEW]
+
+
+def test_a_directory_not_fetching_yet_waits_and_the_old_voter_goes_first():
+    # Only broker 5 fetches; the new directory of controller 2 is not seen yet.
+    quorum = dynamic_quorum(observers=((5, 200, D4),))
+    assert keys(ks.voter_plan(quorum, 2, 'present', NEW)) == dict(
+        remove=['2:' + OLD], add=None, refused=[],
+        waiting=['node 2 (directory %s) does not fetch the metadata log as an observer yet' % NEW])
+    # Another directory of node 2 fetching is not the one asked for.
+    quorum = dynamic_quorum(observers=((2, 200, D4),))
+    assert ks.voter_plan(quorum, 2, 'present', NEW)['add'] is None
+
+
+def test_a_new_controller_not_fetching_yet_without_directory_id_waits():
+    plan = ks.voter_plan(dynamic_quorum(observers=()), 4, 'present')
+    assert plan == dict(remove=[], add=None, refused=[],
+                        waiting=['node 4 does not fetch the metadata log as an observer yet'])
+
+
+def test_several_observed_directories_without_directory_id_are_refused():
+    quorum = dynamic_quorum(observers=((2, 200, NEW), (2, 200, D4)))
+    assert keys(ks.voter_plan(quorum, 2, 'present')) == dict(
+        remove=[], add=None, waiting=[],
+        refused=["node 2 is observed with several directories ['2:%s', '2:%s']; give directory_id" % (NEW, D4)])
+    # Naming the directory settles it.
+    assert keys(ks.voter_plan(quorum, 2, 'present', D4))['add'] == '2:' + D4
+
+
+@pytest.mark.parametrize('voter_3', [(3, 10, D3), (3, -1, D3)], ids=['behind', 'silent'])
+def test_a_change_waits_while_the_voters_that_stay_are_not_a_caught_up_majority(voter_3):
+    quorum = dynamic_quorum(voters=((1, 200, D1), (2, 120, OLD), voter_3))
+    plan = ks.voter_plan(quorum, 2, 'present', NEW)
+    assert keys(plan)['remove'] == ['2:' + OLD] and keys(plan)['add'] == '2:' + NEW
+    assert plan['waiting'] == ["the voters that stay are not a caught-up majority: ['3:%s'] behind or silent of "
+                               "['1:%s', '3:%s'] (max_lag 100)" % (D3, D1, D3)]
+
+
+def test_one_voter_behind_of_four_that_stay_still_leaves_a_caught_up_majority():
+    quorum = dynamic_quorum(voters=((1, 200, D1), (2, 120, OLD), (3, 10, D3), (4, 200, D4), (5, 200, NEW)),
+                            observers=())
+    # Removing 2 leaves 1, 3, 4 and 5: three of four caught up is a majority, two of four is not.
+    assert ks.voter_plan(quorum, 2, 'absent', min_voters=3)['waiting'] == []
+    two_behind = dynamic_quorum(voters=((1, 200, D1), (2, 120, OLD), (3, 10, D3), (4, 10, D4), (5, 200, NEW)),
+                                observers=())
+    assert len(ks.voter_plan(two_behind, 2, 'absent', min_voters=3)['waiting']) == 1
+
+
+def test_a_new_controller_is_only_added():
+    quorum = dynamic_quorum(voters=((1, 200, D1), (2, 200, NEW), (3, 200, D3)), observers=((4, 199, D4),))
+    assert keys(ks.voter_plan(quorum, 4, 'present')) == dict(remove=[], add='4:' + D4, waiting=[], refused=[])
+
+
+FOUR = ((1, 200, D1), (2, 200, NEW), (3, 200, D3), (4, 200, D4))
+
+
+def test_absent_removes_every_voter_of_the_node():
+    assert keys(ks.voter_plan(dynamic_quorum(voters=FOUR), 4, 'absent')) == dict(
+        remove=['4:' + D4], add=None, waiting=[], refused=[])
+    # Two directories of one node (never both voters in Kafka, but the plan does not assume it).
+    both = dynamic_quorum(voters=FOUR + ((4, 200, OLD),), observers=())
+    assert keys(ks.voter_plan(both, 4, 'absent'))['remove'] == ['4:' + D4, '4:' + OLD]
+    assert keys(ks.voter_plan(both, 4, 'absent', OLD))['remove'] == ['4:' + OLD]
+
+
+def test_absent_refuses_to_leave_fewer_than_min_voters():
+    plan = ks.voter_plan(dynamic_quorum(voters=FOUR[:3], observers=()), 3, 'absent')
+    assert keys(plan) == dict(remove=['3:' + D3], add=None, waiting=[], refused=[
+        "removing voter 3:%s would leave 2 voter(s) ['1:%s', '2:%s']; a quorum keeps at least 3 (min_voters)"
+        % (D3, D1, NEW)])
+    assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3], observers=()), 3, 'absent', min_voters=2)['refused'] == []
+
+
+def test_absent_of_a_node_that_is_not_a_voter_is_nothing():
+    nothing = dict(remove=[], add=None, waiting=[], refused=[])
+    assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3]), 4, 'absent') == nothing
+    # An observer is not a voter, and another directory of a voter is not that voter.
+    assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3]), 2, 'absent', D4) == nothing
+    assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3], observers=((5, 200, D4),)), 5, 'absent') == nothing
+
+
+def test_absent_waits_while_the_voters_that_stay_are_not_a_caught_up_majority():
+    quorum = dynamic_quorum(voters=((1, 200, D1), (2, 10, NEW), (3, 10, D3), (4, 200, D4)), observers=())
+    plan = ks.voter_plan(quorum, 4, 'absent')
+    assert keys(plan)['remove'] == ['4:' + D4] and plan['refused'] == []
+    assert plan['waiting'] == ["the voters that stay are not a caught-up majority: ['2:%s', '3:%s'] behind or silent "
+                               "of ['1:%s', '2:%s', '3:%s'] (max_lag 100)" % (NEW, D3, D1, NEW, D3)]
