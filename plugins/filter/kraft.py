@@ -75,10 +75,10 @@ def kraft_new_cluster_id(_ignored=None):
     return new_cluster_id()
 
 
-def kraft_decide_quorum(controllers, mode, cluster_id, formatted_hosts, reformat_hosts=None):
+def kraft_decide_quorum(controllers, mode, cluster_id, formatted_hosts, reformat_hosts=None, voters=None):
     try:
-        return decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts or ())
-    except (KeyError, TypeError, ValueError) as exc:
+        return decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts or (), voters)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise AnsibleFilterError('kraft_decide_quorum expects {host: {node, directory_id, unformatted, running}}: %s'
                                  % exc)
 

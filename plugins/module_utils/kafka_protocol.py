@@ -17,6 +17,7 @@ __metaclass__ = type
 import base64
 import hashlib
 import os
+import re
 import traceback
 import uuid
 
@@ -60,6 +61,7 @@ REMOVE_RAFT_VOTER = 81
 UNREGISTER_CONTROLLER = 93
 
 METADATA_TOPIC = '__cluster_metadata'
+_DIRECTORY_ID = re.compile(r'^[A-Za-z0-9_-]{22}$')
 
 # ACL codes (CreateAcls, DeleteAcls, DescribeAcls). ANY only ever appears in a filter.
 RESOURCE_TYPES = dict(ANY=1, TOPIC=2, GROUP=3, CLUSTER=4, TRANSACTIONAL_ID=5, DELEGATION_TOKEN=6, USER=7)
@@ -180,9 +182,9 @@ def update_features_request(levels, validate_only, timeout_ms):
 
 def uuid_of(kafka_id):
     """A directory ID as Kafka writes it (22 characters of base64url) -> uuid.UUID for the wire."""
-    padded = kafka_id + '=' * (-len(kafka_id) % 4)
-    raw = base64.urlsafe_b64decode(padded.encode('ascii'))
-    if len(raw) != 16:
+    text = str(kafka_id)
+    raw = base64.urlsafe_b64decode(text + '==') if _DIRECTORY_ID.match(text) else b''
+    if len(raw) != 16 or base64.urlsafe_b64encode(raw).decode('ascii').rstrip('=') != text:
         raise ValueError('%r is not a directory ID (22 characters of base64url)' % (kafka_id,))
     return uuid.UUID(bytes=raw)
 

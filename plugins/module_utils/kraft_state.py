@@ -231,7 +231,8 @@ def _caught_up(replica, max_lag):
 def voter_plan(quorum, node_id, state, directory_id=None, max_lag=100, min_voters=3):
     """What kraft_voter must do to the voter set of a dynamic quorum (a shape_quorum result), and
     what stands in the way. Returns dict(remove=[voters], add=replica or None, waiting=[...],
-    refused=[...]): waiting are conditions a later look may find met (no leader yet, the new
+    refused=[...], pending): pending, the replica to add is not fetching yet; waiting are
+    conditions a later look may find met (no leader yet, the new
     replica still catching up, too few caught-up voters); refused ones it will not (removing would
     leave fewer than min_voters, several directories to choose from).
 
@@ -242,7 +243,7 @@ def voter_plan(quorum, node_id, state, directory_id=None, max_lag=100, min_voter
     voters that stay are a caught-up majority.
     absent: every voter with node_id (and directory_id, when given) leaves the voter set.
     """
-    plan = dict(remove=[], add=None, waiting=[], refused=[])
+    plan = dict(remove=[], add=None, waiting=[], refused=[], pending=False)
     if quorum['leader_id'] is None:
         plan['waiting'].append('no quorum leader is elected (epoch %s)' % quorum['leader_epoch'])
         return plan
@@ -266,6 +267,7 @@ def voter_plan(quorum, node_id, state, directory_id=None, max_lag=100, min_voter
             if directory_id is None and same_node:
                 return plan  # a voter, and no other directory of it in sight
             plan['remove'] = same_node  # once it fetches, these go first
+            plan['pending'] = True
             plan['waiting'].append('node %s%s does not fetch the metadata log as an observer yet'
                                    % (node_id, ' (directory %s)' % directory_id if directory_id else ''))
             return plan

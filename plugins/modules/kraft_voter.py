@@ -29,8 +29,8 @@ description:
     up and the voters that stay are a caught-up majority (within O(max_lag)); if that does not
     happen the module fails naming what is missing, having changed nothing further. After each
     change it waits for the quorum to show it, with a leader elected.
-  - The requests go to the controllers' listener (O(bootstrap_servers)); only the leader accepts
-    them, and the other controllers are tried in turn.
+  - The requests go to O(bootstrap_servers): controllers (only the leader accepts them, and the
+    others are tried in turn) or brokers, which forward them to the active controller.
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
@@ -89,8 +89,10 @@ options:
   unregister:
     description:
       - With O(state=absent), also remove the controller's registration once it is no longer a voter.
-        Stop the controller first, or it registers again. Kafka before 4.4 lacks the request;
-        RV(unregistered) is then false with the reason in RV(unregister_error).
+        Stop the controller first, or it registers again. Brokers serve this request (and forward it
+        to the active controller), controllers do not: give brokers in O(bootstrap_servers), which
+        also forward the quorum requests. Kafka before 4.4 lacks the request; RV(unregistered) is
+        then false with the reason in RV(unregister_error).
     type: bool
     default: false
 seealso:
@@ -171,7 +173,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import (
     KafkaRefused,
     add_raft_voter,
-    fail_refused,
     fail_unavailable,
     remove_raft_voter,
     unregister_controller,
@@ -223,7 +224,8 @@ def main():
     def planned():
         quorum = look()
         plan = voter_plan(quorum, node_id, state, params['directory_id'], params['max_lag'], params['min_voters'])
-        return (quorum, plan), plan['refused'] + plan['waiting']
+        # A refusal ends the wait at once: a later look would not change it.
+        return (quorum, plan), [] if plan['refused'] else plan['waiting']
 
     # In check mode nothing waits: the quorum as it is now says what would be done.
     try:
@@ -242,7 +244,7 @@ def main():
     if module.check_mode:
         removed = [voter_key(v) for v in plan['remove']]
         added = [voter_key(plan['add'])] if plan['add'] else []
-        if state == 'present' and plan['waiting'] and not plan['add']:
+        if state == 'present' and plan['pending']:
             # Not fetching yet (a controller this run has not started): it would join once caught up.
             added = ['%s:%s' % (node_id, params['directory_id'] or '(the directory it will be observed with)')]
         after = [key for key in before if key not in removed] + added
@@ -283,11 +285,15 @@ def main():
                            params['host'], params['port'])
             result['added'].append(voter_key(voter))
             quorum = shows(voter, True)
-    except KafkaUnavailable as exc:
-        done = dict(result, changed=bool(result['removed'] or result['added']))
-        fail_unavailable(module, SUBJECT, exc, done)
-    except KafkaRefused as exc:
-        fail_refused(module, SUBJECT, exc, dict(result, changed=bool(result['removed'] or result['added'])))
+    except (KafkaUnavailable, KafkaRefused) as exc:
+        # What was done before stays done (a voter removed): reported as a change either way.
+        changed = bool(result['removed'] or result['added'])
+        message = '%s: %s%s: %s' % (SUBJECT, 'stopped after removing %s, ' % ', '.join(result['removed'])
+                                    if changed else '', type(exc).__name__, str(exc).rstrip('.'))
+        if isinstance(exc, KafkaRefused) or params['fail_on_unavailable']:
+            module.fail_json(msg=message + '. Run again once the cause is fixed: it carries on from here.',
+                             changed=changed, available=isinstance(exc, KafkaRefused), **result)
+        module.exit_json(changed=changed, available=False, error=message, **result)
     result.update(voters=[voter_key(v) for v in quorum['voters']], leader_id=quorum['leader_id'],
                   changed=bool(result['removed'] or result['added']))
     if state == 'absent' and params['unregister']:

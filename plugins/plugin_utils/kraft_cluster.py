@@ -364,22 +364,33 @@ def _voter_entry(node, directory):
     return '%s@%s:%s:%s' % (int(node['id']), node['host'], node['port'], directory)
 
 
-def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts=()):
+def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts=(), voters=None):
     """How each controller's storage is formatted and which controllers must join the quorum.
 
     mode: kafka_quorum_mode; cluster_id: the decided cluster ID; controllers: host -> {node (the
     __kafka_node fact), directory_id (of its formatted metadata directory, or None), unformatted
-    (its directories without meta.properties), running (what its controller.properties on
+    (its directories without meta.properties), wiped (the kafka_reformat_hosts opt-in empties
+    it in this run), running (what its controller.properties on
     disk uses: 'static', 'dynamic' or None when there is none yet)}; formatted_hosts: the hosts
-    (controllers and brokers) with a formatted directory; reformat_hosts: the destructive opt-in.
+    (controllers and brokers) with a formatted directory; reformat_hosts: the destructive opt-in;
+    voters: the running quorum's voters ({replica_id, directory_id}, as kraft_quorum_info returns
+    them), None when it did not answer.
 
     Returns {mode, format_args: host -> kafka-storage quorum arguments, join: [hosts], migrate,
-    initial_controllers, problems}. join: controllers whose empty metadata directory is formatted
+    initial_controllers, directories: host -> the directory ID its disk keeps (None when it is
+    formatted by this run), problems}. join: controllers whose empty metadata directory is formatted
     with --no-initial-controllers and which become voters only once caught up (a lost disk, or a
-    controller added to the inventory). migrate: a running static quorum to turn dynamic.
+    controller added to the inventory), and formatted controllers the running quorum does not
+    count as voters (a join interrupted, a controller removed but left in the inventory). migrate: a running static quorum to turn dynamic.
     """
     problems = []
-    formatted = sorted(formatted_hosts)
+    # A controller the kafka_reformat_hosts opt-in wipes (its disk claims another cluster or node)
+    # is formatted again like an empty one, and does not make the cluster a formatted one.
+    wiped = [host for host, c in controllers.items() if c.get('wiped')]
+    formatted = sorted(host for host in formatted_hosts if host not in wiped)
+    controllers = dict((host, dict(c, unformatted=c.get('unformatted') or (['(wiped)'] if c.get('wiped') else []),
+                                   directory_id=None if c.get('wiped') else c.get('directory_id')))
+                       for host, c in controllers.items())
     by_id = sorted(controllers, key=lambda host: int(controllers[host]['node']['id']))
     running = dict((host, c.get('running')) for host, c in controllers.items()
                    if c.get('running') and not c.get('unformatted'))
@@ -387,7 +398,8 @@ def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts
     dynamic_hosts = sorted(host for host, how in running.items() if how == 'dynamic')
     lost = [host for host in by_id if controllers[host].get('unformatted') and formatted]
     result = dict(mode=mode, format_args=dict((host, []) for host in by_id), join=[], migrate=False,
-                  initial_controllers='', problems=problems)
+                  initial_controllers='', problems=problems,
+                  directories=dict((host, controllers[host]['directory_id']) for host in by_id))
     if mode not in QUORUM_MODES:
         problems.append('kafka_quorum_mode is %r; use dynamic (the default) or static' % (mode,))
         return result
@@ -400,15 +412,34 @@ def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts
             dict((host, controllers[host]['unformatted']) for host in lost),
             formatted, reformat_hosts))
         return result
+    # Voters without a directory ID: kraft.version 0, a static voter set, whatever the files say
+    # (a migration interrupted after the files were written, before kraft.version was raised).
+    if voters is not None and any(not v.get('directory_id') for v in voters):
+        static_hosts = static_hosts or sorted(running)
     if static_hosts:
         result['migrate'] = True
-        stuck = [host for host in lost if host not in reformat_hosts]
-        if stuck:
+        if lost:
             problems.append('%s: the metadata directory is not formatted, and the quorum is still static (%s run '
-                            'with controller.quorum.voters). Nothing was changed. Migrate the quorum to dynamic '
-                            'first, with every controller present: set kafka_quorum_mode: static for this run and '
-                            'restore the disk, or follow README "A controller that lost its disk"'
-                            % (', '.join(stuck), ', '.join(static_hosts)))
+                            'with controller.quorum.voters). Nothing was changed. The migration to a dynamic quorum '
+                            'needs every controller of the static voter set formatted: restore the disk (or take a new '
+                            'controller out of the inventory until the migration is done), or deal with it in static '
+                            'mode first '
+                            '(kafka_quorum_mode: static for that run, see README "Controller lifecycle"), then '
+                            'migrate.' % (', '.join(lost), ', '.join(static_hosts)))
+        return result
+    # Controllers join through the quorum's leader. When the quorum answered, it has one; when it
+    # did not, the controllers formatted (or formatted now as initial voters, under the opt-in)
+    # must be a majority to elect one.
+    keeping = [host for host in by_id if not controllers[host].get('unformatted') or host in reformat_hosts]
+    joining = [host for host in lost if host not in reformat_hosts]
+    if joining and voters is None and len(keeping) <= len(by_id) // 2:
+        problems.append('%s: the metadata directory is not formatted, and only %d of the %d controllers are (%s): '
+                        'a dynamic quorum needs a majority of its voters to let a controller join. Nothing was '
+                        'changed. After a first deployment interrupted between controllers, format each as one of '
+                        'the initial voters: -e \'{"kafka_reformat_hosts": ["%s"]}\' (one host per run). If the '
+                        'disks were lost, the quorum lost its majority: restore them.'
+                        % (', '.join(joining), len(keeping), len(by_id), ', '.join(keeping) or 'none',
+                           joining[0]))
         return result
     directories = dict((host, controllers[host].get('directory_id')
                         or directory_id(cluster_id, controllers[host]['node']['id'])) for host in by_id)
@@ -416,6 +447,11 @@ def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts
                                              for host in by_id)
     for host in by_id:
         if not controllers[host].get('unformatted'):
+            directory = controllers[host].get('directory_id')
+            node_id = int(controllers[host]['node']['id'])
+            if voters is not None and directory and not any(
+                    int(v['replica_id']) == node_id and v.get('directory_id') == directory for v in voters):
+                result['join'].append(host)
             continue
         if formatted and host not in reformat_hosts:
             result['join'].append(host)

@@ -1,4 +1,5 @@
 import struct
+import uuid
 
 import pytest
 from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
@@ -166,3 +167,187 @@ def test_api_versions_features_decode_from_bytes_laid_out_as_kafka_sends_them(ve
                                              dict(name='kraft.version', min_version=0, max_version=1)]
     assert decoded['finalized_features'] == [dict(name='metadata.version', max_version_level=25, min_version_level=1)]
     assert decoded['finalized_features_epoch'] == 3120
+
+
+# --- Requests kafka-python lacks, built from kafka_protocol._SCHEMAS -------------------------------
+DIRECTORY_ID = '8nE1X1zQKWRjFEA_E0QEyw'
+DIRECTORY_UUID = 'f271355f-5cd0-2964-6314-403f134404cb'
+CLUSTER_ID = 'rWv8QX9zTW67DOWKpX0XiA'
+
+ADD_V0 = dict(cluster_id=CLUSTER_ID, timeout_ms=5000, voter_id=2, voter_directory_id=DIRECTORY_UUID,
+              listeners=[dict(name='CONTROLLER', host='controller-2', port=9093)])
+# (API key, class name, build, {version: the fields Kafka reads at that version}).
+VOTER_REQUESTS = [
+    # Version 1 of AddRaftVoter adds AckWhenCommitted: answer once the new voter set is committed.
+    (80, 'AddRaftVoterRequest',
+     lambda: kp.add_raft_voter_request(CLUSTER_ID, 2, DIRECTORY_ID, 'CONTROLLER', 'controller-2', 9093, 5000),
+     {0: ADD_V0, 1: dict(ADD_V0, ack_when_committed=True)}),
+    (81, 'RemoveRaftVoterRequest', lambda: kp.remove_raft_voter_request(CLUSTER_ID, 2, DIRECTORY_ID),
+     {0: dict(cluster_id=CLUSTER_ID, voter_id=2, voter_directory_id=DIRECTORY_UUID)}),
+    (93, 'UnregisterControllerRequest', lambda: kp.unregister_controller_request(5), {0: dict(controller_id=5)}),
+]
+
+
+def test_the_voter_request_constants_are_kafkas_api_keys():
+    assert (kp.ADD_RAFT_VOTER, kp.REMOVE_RAFT_VOTER, kp.UNREGISTER_CONTROLLER) == (80, 81, 93)
+    assert sorted(kp._MESSAGES) == sorted(kp._SCHEMAS) == [
+        'AddRaftVoterRequest', 'AddRaftVoterResponse', 'RemoveRaftVoterRequest', 'RemoveRaftVoterResponse',
+        'UnregisterControllerRequest', 'UnregisterControllerResponse']
+    for name, message in kp._MESSAGES.items():
+        assert message.__name__ == name and message.API_KEY == kp._SCHEMAS[name]['apiKey']
+        assert message.is_request() is name.endswith('Request')
+
+
+@pytest.mark.parametrize('api_key, name, build, expected', VOTER_REQUESTS, ids=[r[1] for r in VOTER_REQUESTS])
+def test_each_voter_request_round_trips_at_every_version(api_key, name, build, expected):
+    request = build()
+    cls = type(request)
+    assert cls is kp._MESSAGES[name] and request.API_KEY == api_key
+    assert sorted(expected) == list(range(cls.valid_versions[0], cls.max_version + 1))
+    for version, fields in expected.items():
+        decoded = cls.decode(request.encode(version=version), version=version).to_dict()
+        if 'voter_directory_id' in decoded:
+            decoded['voter_directory_id'] = str(decoded['voter_directory_id'])
+        assert decoded == fields
+    with pytest.raises(ValueError):
+        request.encode(version=cls.max_version + 1)
+
+
+def _uuid_bytes():
+    return bytes.fromhex(DIRECTORY_UUID.replace('-', ''))
+
+
+@pytest.mark.parametrize('version', [0, 1])
+def test_add_raft_voter_is_laid_out_as_kafka_reads_it(version):
+    # Written field by field from Kafka's AddRaftVoterRequest.json (flexible from version 0).
+    no_tags = _uvarint(0)
+    listener = _compact_string('CONTROLLER') + _compact_string('controller-2') + struct.pack('>H', 9093) + no_tags
+    body = (_compact_string(CLUSTER_ID) + struct.pack('>ii', 5000, 2) + _uuid_bytes() + _uvarint(2) + listener
+            + (b'\x01' if version >= 1 else b'') + no_tags)
+    request = kp.add_raft_voter_request(CLUSTER_ID, 2, DIRECTORY_ID, 'CONTROLLER', 'controller-2', 9093, 5000)
+    assert bytes(request.encode(version=version)) == body
+
+
+def test_remove_raft_voter_and_unregister_controller_are_laid_out_as_kafka_reads_them():
+    # A null cluster ID (Kafka then does not check it) is a compact string of length -1.
+    assert bytes(kp.remove_raft_voter_request(None, 2, DIRECTORY_ID).encode(version=0)) == (
+        _uvarint(0) + struct.pack('>i', 2) + _uuid_bytes() + _uvarint(0))
+    assert bytes(kp.unregister_controller_request(5).encode(version=0)) == struct.pack('>i', 5) + _uvarint(0)
+
+
+RESPONSES = [('AddRaftVoterResponse', (0, 1)), ('RemoveRaftVoterResponse', (0,)),
+             ('UnregisterControllerResponse', (0,))]
+
+
+@pytest.mark.parametrize('name, versions', RESPONSES, ids=[r[0] for r in RESPONSES])
+def test_voter_responses_carry_the_error_code_and_message(name, versions):
+    response = kp._MESSAGES[name]
+    assert response.API_KEY == kp._SCHEMAS[name.replace('Response', 'Request')]['apiKey']
+    for version in versions:
+        answer = response(throttle_time_ms=0, error_code=94, error_message='The voter set is inconsistent')
+        decoded = response.decode(answer.encode(version=version), version=version).to_dict()
+        assert decoded == dict(throttle_time_ms=0, error_code=94, error_message='The voter set is inconsistent')
+        assert kp.response_error(decoded) == 'error 94 (INCONSISTENT_VOTER_SET): The voter set is inconsistent'
+    # As a controller writes it: throttle time, error code, a null message, no tagged fields.
+    body = struct.pack('>ih', 0, 6) + _uvarint(0) + _uvarint(0)
+    decoded = response.decode(body, version=0).to_dict()
+    assert decoded == dict(throttle_time_ms=0, error_code=6, error_message=None)
+    assert kp.transient_error(decoded) == 'error 6 (NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader)'
+
+
+def test_a_directory_id_travels_as_the_uuid_kafka_python_reads_back():
+    from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import directory_id_to_kafka
+    from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster import directory_id
+    assert str(kp.uuid_of(DIRECTORY_ID)) == DIRECTORY_UUID
+    assert directory_id_to_kafka(str(kp.uuid_of(DIRECTORY_ID))) == DIRECTORY_ID
+    for node_id in range(1, 50):
+        derived = directory_id(CLUSTER_ID, node_id)
+        assert directory_id_to_kafka(str(kp.uuid_of(derived))) == derived
+
+
+@pytest.mark.parametrize('value', ['', 'shrt', DIRECTORY_ID + 'AA', DIRECTORY_ID * 2, '!!!!'])
+def test_a_value_that_is_not_a_directory_id_is_refused(value):
+    with pytest.raises(ValueError, match='is not a directory ID'):
+        kp.uuid_of(value)
+    with pytest.raises(ValueError, match='is not a directory ID'):
+        kp.remove_raft_voter_request(CLUSTER_ID, 2, value)
+
+
+@pytest.mark.parametrize('value', [DIRECTORY_ID[:-1], 'short'])
+def test_a_length_base64_cannot_have_is_refused(value):
+    with pytest.raises(ValueError, match='is not a directory ID'):
+        kp.uuid_of(value)
+
+
+@pytest.mark.parametrize('value', [
+    '8nE1X1zQKWRjFEA/E0QEyw',    # standard base64 ('/' for '_'): another ID to Kafka
+    '8nE1X1zQKWRjFEA+E0QEyw',
+    DIRECTORY_ID + '==',         # padded: Kafka writes 22 characters
+    DIRECTORY_ID + '\n',         # the regex's $ alone would let a trailing newline through
+    ' ' + DIRECTORY_ID[1:],
+    DIRECTORY_ID[:10] + '.' + DIRECTORY_ID[11:],
+    u'8nE1X1zQKWRjFEA_E0QEy\u00e9',
+])
+def test_uuid_of_refuses_anything_but_22_characters_of_base64url(value):
+    with pytest.raises(ValueError, match='is not a directory ID'):
+        kp.uuid_of(value)
+
+
+def test_uuid_of_refuses_non_zero_trailing_bits():
+    # 22 characters carry 132 bits, of which 16 bytes use 128: the last character's low 4 bits
+    # must be zero, or two spellings would name one directory.
+    assert DIRECTORY_ID[-1] == 'w'
+    alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    same_bytes = [c for c in alphabet if alphabet.index(c) >> 4 == alphabet.index('w') >> 4]
+    assert len(same_bytes) == 16
+    for last in same_bytes:
+        value = DIRECTORY_ID[:-1] + last
+        if last == 'w':
+            assert str(kp.uuid_of(value)) == DIRECTORY_UUID
+        else:
+            with pytest.raises(ValueError, match='is not a directory ID'):
+                kp.uuid_of(value)
+
+
+@pytest.mark.parametrize('value', [None, 12345, uuid.UUID(DIRECTORY_UUID), DIRECTORY_ID.encode('ascii')])
+def test_uuid_of_refuses_what_is_not_a_string_as_a_value_error(value):
+    with pytest.raises(ValueError, match='is not a directory ID'):
+        kp.uuid_of(value)
+
+
+@pytest.mark.parametrize('value', ['-' * 21 + 'w', 'A' * 21 + 'Q', '_' * 21 + 'w', 'Ga77ft73n_BQn6RH_Qk8FA'])
+def test_uuid_of_reads_every_well_formed_directory_id_back_to_itself(value):
+    from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import directory_id_to_kafka
+    assert directory_id_to_kafka(str(kp.uuid_of(value))) == value
+
+
+def test_kafka_pythons_own_classes_are_left_as_they_were():
+    from kafka.protocol import api_data, schemas
+    from kafka.protocol.api_header import ResponseClassRegistry
+    from kafka.protocol.api_message import ApiMessage
+    # load_json reads kafka-python's packaged schemas again.
+    assert api_data.load_json is schemas.load_json
+    assert type('DescribeQuorumRequest', (ApiMessage,), {}).API_KEY == kp.DESCRIBE_QUORUM
+    registry = ResponseClassRegistry._response_class_registry
+    assert registry[kp.DESCRIBE_QUORUM].__name__ == 'DescribeQuorumResponse'
+    assert registry[kp.UPDATE_FEATURES].__name__ == 'UpdateFeaturesResponse'
+
+
+@pytest.mark.parametrize('api_key, name, build, expected', VOTER_REQUESTS, ids=[r[1] for r in VOTER_REQUESTS])
+def test_kafka_python_reads_the_answer_to_each_voter_request_with_its_response_class(api_key, name, build, expected):
+    # kafka-python picks the class that decodes an answer from the request header's API key.
+    request = build()
+    request.API_VERSION = type(request).max_version
+    request.with_header(correlation_id=7)
+    response = request.header.get_response_class()
+    assert issubclass(response, kp._MESSAGES[name.replace('Request', 'Response')])
+    assert response.API_KEY == api_key and response._class_version == type(request).max_version
+
+
+def test_kafka_pythons_load_json_is_restored_even_when_a_schema_is_wrong(monkeypatch):
+    from kafka.protocol import api_data, schemas
+    monkeypatch.setattr(kp, '_SCHEMAS', {'BrokenRequest': dict(apiKey=999, type='request', validVersions='0',
+                                                               fields=[kp._field('X', 'nosuchtype')])})
+    with pytest.raises(ValueError, match='nosuchtype'):
+        kp._message_classes()
+    assert api_data.load_json is schemas.load_json

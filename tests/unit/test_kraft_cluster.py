@@ -445,8 +445,9 @@ def test_static_mode_refuses_a_controller_that_lost_its_disk():
 def test_static_mode_formats_a_new_cluster_without_quorum_arguments():
     controllers = dict((host, quorum_controller(n, unformatted=EMPTY)) for host, n in (('c1', 1), ('c2', 2), ('c3', 3)))
     decision = kc.decide_quorum('static', GOOD, controllers, [])
-    assert decision == dict(mode='static', format_args=dict(c1=[], c2=[], c3=[]), join=[], migrate=False,
-                            initial_controllers='', problems=[])
+    assert decision['mode'] == 'static' and decision['format_args'] == dict(c1=[], c2=[], c3=[])
+    assert decision['join'] == [] and decision['migrate'] is False and decision['initial_controllers'] == ''
+    assert decision['problems'] == []
 
 
 def test_static_mode_never_takes_a_dynamic_quorum_back():
@@ -504,10 +505,155 @@ def test_the_quorum_filters_name_what_they_expect():
     # As the role calls them: reformat_hosts may be None, nodes any iterable.
     assert decide(running_quorum(), 'dynamic', GOOD, ['c1', 'c2', 'c3'], None)['problems'] == []
     assert bootstrap(iter([controller(2), controller(1)])) == 'c1:9093,c2:9093'
-    for malformed in ([quorum_controller(1)], {'c1': {'directory_id': D1}}, {'c1': None},
-                      {'c1': quorum_controller('one')}):
+    for malformed in ({'c1': {'directory_id': D1}}, {'c1': None}, {'c1': quorum_controller('one')}):
         with pytest.raises(AnsibleFilterError, match='kraft_decide_quorum expects'):
             decide(malformed, 'dynamic', GOOD, [])
     for malformed in ([{'id': 1, 'port': 9093}], [None], None):
         with pytest.raises(AnsibleFilterError, match='kraft_quorum_bootstrap_servers: a controller was not discovered'):
             bootstrap(malformed)
+
+
+def test_kraft_decide_quorum_refuses_a_list_of_controllers_as_a_filter_error():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    with pytest.raises(AnsibleFilterError, match='kraft_decide_quorum expects'):
+        FilterModule().filters()['kraft_decide_quorum']([quorum_controller(1)], 'dynamic', GOOD, [])
+
+
+# --- A quorum still static migrates with every controller; a join needs a formatted majority ------
+
+MIGRATE_REFUSED = ('c2: the metadata directory is not formatted, and the quorum is still static (c1, c3 run with '
+                   'controller.quorum.voters). Nothing was changed. The migration to a dynamic quorum needs every '
+                   'controller of the static voter set formatted: restore the disk (or take a new controller out of '
+                   'the inventory until the migration is done), or deal with it in static mode first (kafka_quorum_mode: static '
+                   'for that run, see README "Controller lifecycle"), then migrate.')
+
+
+def assert_nothing_formatted(decision, hosts):
+    assert decision['join'] == [] and decision['initial_controllers'] == ''
+    assert decision['format_args'] == dict((host, []) for host in hosts)
+
+
+@pytest.mark.parametrize('reformat_hosts', [(), ['c2']], ids=['no-opt-in', 'opted-in'])
+def test_migrate_refuses_a_lost_controller_even_under_the_opt_in(reformat_hosts):
+    controllers = running_quorum('static', c2=quorum_controller(2, unformatted=EMPTY, running='static'))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c3', 'b1'], reformat_hosts)
+    assert decision['problems'] == [MIGRATE_REFUSED] and decision['migrate'] is True
+    assert_nothing_formatted(decision, ['c1', 'c2', 'c3'])
+
+
+def test_migrate_refuses_a_controller_the_opt_in_wipes():
+    # Its disk claims another cluster: wiped, it is a controller without a formatted directory.
+    controllers = running_quorum('static', c2=dict(quorum_controller(2, D2, running='static'), wiped=True))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c2', 'c3'], ['c2'])
+    assert decision['problems'] == [MIGRATE_REFUSED] and decision['migrate'] is True
+    assert_nothing_formatted(decision, ['c1', 'c2', 'c3'])
+
+
+def test_migrate_refuses_a_controller_added_to_the_inventory_meanwhile():
+    # One controller still static (a roll interrupted) is enough to be migrating.
+    controllers = running_quorum('dynamic', c1=quorum_controller(1, D1, running='static'),
+                                 c4=quorum_controller(4, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c2', 'c3'])
+    [problem] = decision['problems']
+    assert problem.startswith('c4: the metadata directory is not formatted, and the quorum is still static (c1 run '
+                              'with controller.quorum.voters). Nothing was changed.')
+    assert decision['migrate'] is True
+    assert_nothing_formatted(decision, ['c1', 'c2', 'c3', 'c4'])
+
+
+def test_two_of_three_controllers_unformatted_in_a_formatted_cluster_are_refused_without_a_join():
+    controllers = running_quorum(c2=quorum_controller(2, unformatted=EMPTY), c3=quorum_controller(3, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'b1'])
+    assert decision['problems'] == [
+        'c2, c3: the metadata directory is not formatted, and only 1 of the 3 controllers are (c1): a dynamic quorum '
+        'needs a majority of its voters to let a controller join. Nothing was changed. After a first deployment '
+        'interrupted between controllers, format each as one of the initial voters: '
+        '-e \'{"kafka_reformat_hosts": ["c2"]}\' (one host per run). If the disks were lost, the quorum lost its '
+        'majority: restore them.']
+    assert decision['migrate'] is False
+    assert_nothing_formatted(decision, ['c1', 'c2', 'c3'])
+
+
+def test_one_of_three_controllers_unformatted_joins():
+    controllers = running_quorum(c3=quorum_controller(3, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c2', 'b1'])
+    assert decision['problems'] == [] and decision['join'] == ['c3']
+    assert decision['format_args'] == dict(c1=[], c2=[], c3=['--no-initial-controllers'])
+
+
+def test_every_controller_lost_while_brokers_hold_data_is_refused_in_dynamic_mode():
+    controllers = dict((host, quorum_controller(n, unformatted=EMPTY)) for host, n in (('c1', 1), ('c2', 2), ('c3', 3)))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['b1', 'b2'])
+    [problem] = decision['problems']
+    assert problem.startswith('c1, c2, c3: the metadata directory is not formatted, and only 0 of the 3 controllers '
+                              'are (none): ')
+    assert_nothing_formatted(decision, ['c1', 'c2', 'c3'])
+
+
+@pytest.mark.parametrize('kept, lost, refused', [
+    (('c1', 'c2'), ('c3', 'c4'), True),         # 2 of 4: no majority
+    (('c1', 'c2', 'c3'), ('c4', 'c5'), False),  # 3 of 5
+    (('c1', 'c2', 'c3'), ('c4',), False),       # a controller added to three
+    (('c1',), ('c2',), True),                   # 1 of 2
+])
+def test_a_join_needs_a_majority_of_the_controllers_formatted(kept, lost, refused):
+    controllers = dict((host, quorum_controller(int(host[1:]), NEW, running='dynamic')) for host in kept)
+    controllers.update((host, quorum_controller(int(host[1:]), unformatted=EMPTY)) for host in lost)
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, list(kept) + ['b1'])
+    if refused:
+        [problem] = decision['problems']
+        assert problem.startswith('%s: the metadata directory is not formatted, and only %d of the %d controllers are '
+                                  '(%s)' % (', '.join(lost), len(kept), len(controllers), ', '.join(kept)))
+        assert '"kafka_reformat_hosts": ["%s"]' % lost[0] in problem
+        assert decision['join'] == []
+    else:
+        assert decision['problems'] == [] and decision['join'] == list(lost)
+
+
+# --- Wiped controllers, the running quorum's voters, the directories kept -----------------------
+
+def test_a_controller_the_opt_in_wipes_is_formatted_like_an_empty_one():
+    controllers = running_quorum(c2=dict(quorum_controller(2, NEW, running='dynamic'), wiped=True))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1', 'c2', 'c3'], ['c2'])
+    assert decision['problems'] == [] and decision['join'] == []
+    assert decision['directories'] == dict(c1=D1, c2=None, c3=D3)
+    assert decision['format_args']['c2'] == ['--initial-controllers', '1@c1:9093:%s,2@c2:9093:%s,3@c3:9093:%s'
+                                             % (D1, kc.directory_id(GOOD, 2), D3)]
+
+
+def test_a_wiped_disk_does_not_make_the_cluster_a_formatted_one():
+    # The only formatted disk claims another cluster: this is a new cluster.
+    controllers = dict(c1=dict(quorum_controller(1, NEW), wiped=True), c2=quorum_controller(2, unformatted=EMPTY),
+                       c3=quorum_controller(3, unformatted=EMPTY))
+    decision = kc.decide_quorum('dynamic', GOOD, controllers, ['c1'], ['c1'])
+    flag = ','.join('%d@c%d:9093:%s' % (n, n, kc.directory_id(GOOD, n)) for n in (1, 2, 3))
+    assert decision['problems'] == [] and decision['join'] == []
+    assert decision['format_args'] == dict((host, ['--initial-controllers', flag]) for host in controllers)
+    assert decision['directories'] == dict(c1=None, c2=None, c3=None)
+
+
+def test_a_formatted_controller_the_quorum_does_not_count_as_a_voter_joins():
+    voters = [dict(replica_id=1, directory_id=D1), dict(replica_id=3, directory_id=D3)]
+    decision = kc.decide_quorum('dynamic', GOOD, running_quorum(), ['c1', 'c2', 'c3'], (), voters)
+    assert decision['problems'] == [] and decision['join'] == ['c2']
+    assert decision['format_args'] == dict(c1=[], c2=[], c3=[])
+    # Another directory of node 2 in the voter set is not this disk; no answer means no join.
+    other = voters + [dict(replica_id='2', directory_id=NEW)]
+    assert kc.decide_quorum('dynamic', GOOD, running_quorum(), ['c1', 'c2', 'c3'], (), other)['join'] == ['c2']
+    every = voters + [dict(replica_id='2', directory_id=D2)]
+    assert kc.decide_quorum('dynamic', GOOD, running_quorum(), ['c1', 'c2', 'c3'], (), every)['join'] == []
+    assert kc.decide_quorum('dynamic', GOOD, running_quorum(), ['c1', 'c2', 'c3'], (), None)['join'] == []
+
+
+def test_the_filter_turns_a_controller_that_is_not_a_mapping_into_a_filter_error():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    decide = FilterModule().filters()['kraft_decide_quorum']
+    # AttributeError: a string or a list where a controller's facts belong.
+    for malformed in ({'c1': 'c1'}, {'c1': [quorum_controller(1)]}, [quorum_controller(1)], 'c1'):
+        with pytest.raises(AnsibleFilterError, match='kraft_decide_quorum expects'):
+            decide(malformed, 'dynamic', GOOD, [])
+    # The voters the role passes through as they are.
+    voters = [dict(replica_id=1, directory_id=D1), dict(replica_id=3, directory_id=D3)]
+    assert decide(running_quorum(), 'dynamic', GOOD, ['c1', 'c2', 'c3'], None, voters)['join'] == ['c2']

@@ -154,13 +154,14 @@ def test_voter_key_is_id_and_directory():
 
 def test_no_leader_only_waits():
     plan = ks.voter_plan(dynamic_quorum(leader=-1), 2, 'present', NEW)
-    assert plan == dict(remove=[], add=None, waiting=['no quorum leader is elected (epoch 7)'], refused=[])
+    assert plan == dict(remove=[], add=None, waiting=['no quorum leader is elected (epoch 7)'], refused=[],
+                        pending=False)
     assert ks.voter_plan(dynamic_quorum(leader=-1), 3, 'absent')['remove'] == []
 
 
 def test_a_voter_with_the_same_directory_needs_nothing():
     quorum = dynamic_quorum(voters=((1, 200, D1), (2, 200, NEW), (3, 200, D3)), observers=((5, 200, D4),))
-    nothing = dict(remove=[], add=None, waiting=[], refused=[])
+    nothing = dict(remove=[], add=None, waiting=[], refused=[], pending=False)
     assert ks.voter_plan(quorum, 2, 'present', NEW) == nothing
     # Without directory_id, a voter whose node shows no other directory is left alone.
     assert ks.voter_plan(quorum, 2, 'present') == nothing
@@ -169,14 +170,14 @@ def test_a_voter_with_the_same_directory_needs_nothing():
 @pytest.mark.parametrize('directory_id', [NEW, None])
 def test_a_lost_disk_removes_the_old_directory_and_adds_the_caught_up_new_one(directory_id):
     plan = ks.voter_plan(dynamic_quorum(), 2, 'present', directory_id, max_lag=100)
-    assert keys(plan) == dict(remove=['2:' + OLD], add='2:' + NEW, waiting=[], refused=[])
+    assert keys(plan) == dict(remove=['2:' + OLD], add='2:' + NEW, waiting=[], refused=[], pending=False)
     assert plan['add']['lag'] == 5
 
 
 def test_a_lagging_observer_waits_but_the_plan_says_what_will_be_done():
     quorum = dynamic_quorum(observers=((2, 50, NEW),))
     assert keys(ks.voter_plan(quorum, 2, 'present', NEW, max_lag=100)) == dict(
-        remove=['2:' + OLD], add='2:' + NEW, refused=[],
+        remove=['2:' + OLD], add='2:' + NEW, refused=[], pending=False,
         waiting=['observer 2:%s lags the leader by 150 offsets (max_lag 100)' % NEW])
     # A lag of exactly max_lag counts as caught up.
     assert ks.voter_plan(quorum, 2, 'present', NEW, max_lag=150)['waiting'] == []
@@ -191,7 +192,7 @@ def test_a_directory_not_fetching_yet_waits_and_the_old_voter_goes_first():
     # Only broker 5 fetches; the new directory of controller 2 is not seen yet.
     quorum = dynamic_quorum(observers=((5, 200, D4),))
     assert keys(ks.voter_plan(quorum, 2, 'present', NEW)) == dict(
-        remove=['2:' + OLD], add=None, refused=[],
+        remove=['2:' + OLD], add=None, refused=[], pending=True,
         waiting=['node 2 (directory %s) does not fetch the metadata log as an observer yet' % NEW])
     # Another directory of node 2 fetching is not the one asked for.
     quorum = dynamic_quorum(observers=((2, 200, D4),))
@@ -200,14 +201,14 @@ def test_a_directory_not_fetching_yet_waits_and_the_old_voter_goes_first():
 
 def test_a_new_controller_not_fetching_yet_without_directory_id_waits():
     plan = ks.voter_plan(dynamic_quorum(observers=()), 4, 'present')
-    assert plan == dict(remove=[], add=None, refused=[],
+    assert plan == dict(remove=[], add=None, refused=[], pending=True,
                         waiting=['node 4 does not fetch the metadata log as an observer yet'])
 
 
 def test_several_observed_directories_without_directory_id_are_refused():
     quorum = dynamic_quorum(observers=((2, 200, NEW), (2, 200, D4)))
     assert keys(ks.voter_plan(quorum, 2, 'present')) == dict(
-        remove=[], add=None, waiting=[],
+        remove=[], add=None, waiting=[], pending=False,
         refused=["node 2 is observed with several directories ['2:%s', '2:%s']; give directory_id" % (NEW, D4)])
     # Naming the directory settles it.
     assert keys(ks.voter_plan(quorum, 2, 'present', D4))['add'] == '2:' + D4
@@ -234,7 +235,7 @@ def test_one_voter_behind_of_four_that_stay_still_leaves_a_caught_up_majority():
 
 def test_a_new_controller_is_only_added():
     quorum = dynamic_quorum(voters=((1, 200, D1), (2, 200, NEW), (3, 200, D3)), observers=((4, 199, D4),))
-    assert keys(ks.voter_plan(quorum, 4, 'present')) == dict(remove=[], add='4:' + D4, waiting=[], refused=[])
+    assert keys(ks.voter_plan(quorum, 4, 'present')) == dict(remove=[], add='4:' + D4, waiting=[], refused=[], pending=False)
 
 
 FOUR = ((1, 200, D1), (2, 200, NEW), (3, 200, D3), (4, 200, D4))
@@ -242,7 +243,7 @@ FOUR = ((1, 200, D1), (2, 200, NEW), (3, 200, D3), (4, 200, D4))
 
 def test_absent_removes_every_voter_of_the_node():
     assert keys(ks.voter_plan(dynamic_quorum(voters=FOUR), 4, 'absent')) == dict(
-        remove=['4:' + D4], add=None, waiting=[], refused=[])
+        remove=['4:' + D4], add=None, waiting=[], refused=[], pending=False)
     # Two directories of one node (never both voters in Kafka, but the plan does not assume it).
     both = dynamic_quorum(voters=FOUR + ((4, 200, OLD),), observers=())
     assert keys(ks.voter_plan(both, 4, 'absent'))['remove'] == ['4:' + D4, '4:' + OLD]
@@ -251,14 +252,14 @@ def test_absent_removes_every_voter_of_the_node():
 
 def test_absent_refuses_to_leave_fewer_than_min_voters():
     plan = ks.voter_plan(dynamic_quorum(voters=FOUR[:3], observers=()), 3, 'absent')
-    assert keys(plan) == dict(remove=['3:' + D3], add=None, waiting=[], refused=[
+    assert keys(plan) == dict(remove=['3:' + D3], add=None, waiting=[], pending=False, refused=[
         "removing voter 3:%s would leave 2 voter(s) ['1:%s', '2:%s']; a quorum keeps at least 3 (min_voters)"
         % (D3, D1, NEW)])
     assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3], observers=()), 3, 'absent', min_voters=2)['refused'] == []
 
 
 def test_absent_of_a_node_that_is_not_a_voter_is_nothing():
-    nothing = dict(remove=[], add=None, waiting=[], refused=[])
+    nothing = dict(remove=[], add=None, waiting=[], refused=[], pending=False)
     assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3]), 4, 'absent') == nothing
     # An observer is not a voter, and another directory of a voter is not that voter.
     assert ks.voter_plan(dynamic_quorum(voters=FOUR[:3]), 2, 'absent', D4) == nothing
@@ -271,3 +272,23 @@ def test_absent_waits_while_the_voters_that_stay_are_not_a_caught_up_majority():
     assert keys(plan)['remove'] == ['4:' + D4] and plan['refused'] == []
     assert plan['waiting'] == ["the voters that stay are not a caught-up majority: ['2:%s', '3:%s'] behind or silent "
                                "of ['1:%s', '2:%s', '3:%s'] (max_lag 100)" % (NEW, D3, D1, NEW, D3)]
+
+
+def test_pending_is_only_a_replica_to_add_that_does_not_fetch_yet():
+    # Not fetching yet: the old voter of the node goes first, the new directory joins once it fetches.
+    assert ks.voter_plan(dynamic_quorum(observers=((5, 200, D4),)), 2, 'present', NEW)['pending'] is True
+    # Another directory of the node fetching is not the one asked for: still pending.
+    assert ks.voter_plan(dynamic_quorum(observers=((2, 200, D4),)), 2, 'present', NEW)['pending'] is True
+    # A new controller, no directory ID given, nobody of its node in sight.
+    assert ks.voter_plan(dynamic_quorum(observers=()), 4, 'present')['pending'] is True
+    # Fetching, caught up or not, is not pending: the plan names the replica to add.
+    for lagging in ((2, 195, NEW), (2, 50, NEW)):
+        plan = ks.voter_plan(dynamic_quorum(observers=(lagging,)), 2, 'present', NEW)
+        assert plan['pending'] is False and ks.voter_key(plan['add']) == '2:' + NEW
+    # Waiting for a leader, a refusal, a voter already there, or leaving: never pending.
+    assert ks.voter_plan(dynamic_quorum(leader=-1, observers=()), 2, 'present', NEW)['pending'] is False
+    several = dynamic_quorum(observers=((2, 200, NEW), (2, 200, D4)))
+    assert ks.voter_plan(several, 2, 'present')['pending'] is False
+    assert ks.voter_plan(dynamic_quorum(observers=()), 2, 'present')['pending'] is False
+    assert ks.voter_plan(dynamic_quorum(observers=()), 2, 'present', OLD)['pending'] is False
+    assert ks.voter_plan(dynamic_quorum(voters=FOUR, observers=()), 4, 'absent')['pending'] is False

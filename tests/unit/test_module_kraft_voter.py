@@ -121,7 +121,7 @@ def test_a_new_controller_is_only_added(kafka, clock):
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_a_controller_already_a_voter_changes_nothing(kafka, check_mode):
+def test_a_controller_already_a_voter_changes_nothing(kafka, clock, check_mode):
     Quorum([(1, 200, D1), (2, 200, NEW), (3, 200, D3)], [(5, 200, D4)]).answer(kafka)
     result = run_module(kraft_voter, JOIN, check_mode=check_mode, diff=True)
     assert not result['failed'] and result['changed'] is False
@@ -131,17 +131,17 @@ def test_a_controller_already_a_voter_changes_nothing(kafka, check_mode):
     assert changes(kafka) == []
 
 
-def test_check_mode_reports_the_replacement_and_sends_nothing(kafka):
+def test_check_mode_reports_the_replacement_and_sends_nothing(kafka, clock):
     lost_disk().answer(kafka)
     result = run_module(kraft_voter, JOIN, check_mode=True, diff=True)
     assert not result['failed'] and result['changed'] is True
     assert result['removed'] == ['2:' + OLD] and result['added'] == ['2:' + NEW]
     assert result['voters'] == ['1:' + D1, '3:' + D3, '2:' + NEW] and result['waiting'] == []
     assert result['diff']['after'] == '1:%s\n3:%s\n2:%s\n' % (D1, D3, NEW)
-    assert changes(kafka) == [] and len(kafka.sent) == 1
+    assert changes(kafka) == [] and len(kafka.sent) == 1 and clock.sleeps == []
 
 
-def test_check_mode_adds_a_controller_not_started_yet_as_a_placeholder(kafka):
+def test_check_mode_adds_a_controller_not_started_yet_as_a_placeholder(kafka, clock):
     # The role passes this directory ID in check mode: the disk is not formatted yet.
     Quorum([(1, 200, D1), (2, 120, OLD), (3, 200, D3)], [(5, 200, D4)]).answer(kafka)
     result = run_module(kraft_voter, dict(JOIN, directory_id='(formatted by this run)'), check_mode=True)
@@ -149,10 +149,11 @@ def test_check_mode_adds_a_controller_not_started_yet_as_a_placeholder(kafka):
     assert result['removed'] == ['2:' + OLD] and result['added'] == ['2:(formatted by this run)']
     assert result['waiting'] == ['node 2 (directory (formatted by this run)) does not fetch the metadata log as an '
                                  'observer yet']
-    assert changes(kafka) == []
+    # Check mode does not wait for the controller: the quorum as it is now says what would be done.
+    assert changes(kafka) == [] and clock.sleeps == [] and len(kafka.sent) == 1
 
 
-def test_check_mode_names_the_placeholder_when_no_directory_id_is_given(kafka):
+def test_check_mode_names_the_placeholder_when_no_directory_id_is_given(kafka, clock):
     Quorum([(1, 200, D1), (2, 200, NEW), (3, 200, D3)]).answer(kafka)
     result = run_module(kraft_voter, dict(JOIN, node_id=4, directory_id=None, host='controller-4'), check_mode=True)
     assert result['changed'] is True and result['removed'] == []
@@ -215,15 +216,17 @@ def test_several_directories_of_the_node_are_refused_without_directory_id(kafka,
     assert result['failed'] and result['changed'] is False
     assert result['msg'] == ("KRaft voters: refused, nothing was changed: node 2 is observed with several directories "
                              "['2:%s', '2:%s']; give directory_id" % (NEW, D4))
-    assert changes(kafka) == []
+    # A later look would not change it: refused on the first look, without waiting.
+    assert changes(kafka) == [] and len(kafka.sent) == 1 and clock.sleeps == []
 
 
 def test_the_leader_is_found_among_the_controllers(kafka, clock):
-    lost_disk(leader=2, leader_address='controller-2:9093').answer(kafka)
+    # Controllers 1 and 2 answer NOT_LEADER_OR_FOLLOWER (retriable): the change goes on to 3.
+    lost_disk(leader=3, leader_address='controller-3:9093').answer(kafka)
     result = run_module(kraft_voter, JOIN)
-    assert not result['failed'] and result['changed'] is True
-    assert [address for address, fields in sent(kafka, 'RemoveRaftVoterRequest')] == ADDRESSES[:2]
-    assert [address for address, fields in sent(kafka, 'AddRaftVoterRequest')] == ADDRESSES[:2]
+    assert not result['failed'] and result['changed'] is True and result['leader_id'] == 3
+    assert [address for address, fields in sent(kafka, 'RemoveRaftVoterRequest')] == ADDRESSES
+    assert [address for address, fields in sent(kafka, 'AddRaftVoterRequest')] == ADDRESSES
     assert result['voters'] == ['1:' + D1, '2:' + NEW, '3:' + D3]
 
 
@@ -232,12 +235,17 @@ def test_a_change_refused_for_good_fails_without_asking_the_next_controller(kafk
     kafka.answer('AddRaftVoterRequest', add_raft_voter_response(error_code=CLUSTER_AUTHORIZATION_FAILED,
                                                                 error_message='Cluster authorization failed.'))
     result = run_module(kraft_voter, dict(JOIN, fail_on_unavailable=False))
+    # A refusal fails whatever fail_on_unavailable says.
     assert result['failed'] and result['available'] is True
-    assert result['msg'] == ('KRaft voters could not be managed: AddRaftVoter refused: error 31 '
-                             '(CLUSTER_AUTHORIZATION_FAILED): Cluster authorization failed.')
+    assert result['msg'].startswith("KRaft voters: stopped after removing 2:%s, KafkaRefused: AddRaftVoter "
+                                    "refused: error 31 (CLUSTER_AUTHORIZATION_FAILED): Cluster authorization failed."
+                                    % OLD)
+    assert result['msg'].endswith('Run again once the cause is fixed: it carries on from here.')
     # The old directory was removed already: the run did change the quorum.
     assert result['changed'] is True and result['removed'] == ['2:' + OLD] and result['added'] == []
+    assert result['voters_before'] == ['1:' + D1, '2:' + OLD, '3:' + D3]
     assert [address for address, fields in sent(kafka, 'AddRaftVoterRequest')] == ['controller-1:9093']
+    assert changes(kafka) == ['RemoveRaftVoterRequest', 'AddRaftVoterRequest']
 
 
 def test_an_unreachable_quorum_fails_before_any_change(kafka, clock):
@@ -281,7 +289,7 @@ def test_absent_refuses_to_leave_fewer_than_min_voters(kafka, clock, check_mode)
     assert result['msg'] == ("KRaft voters: refused, nothing was changed: removing voter 4:%s would leave 3 voter(s) "
                              "['1:%s', '2:%s', '3:%s']; a quorum keeps at least 4 (min_voters)" % (D4, D1, NEW, D3))
     assert result['voters_before'] == ['1:' + D1, '2:' + NEW, '3:' + D3, '4:' + D4]
-    assert changes(kafka) == []
+    assert changes(kafka) == [] and len(kafka.sent) == 1 and clock.sleeps == []
 
 
 def test_absent_of_a_node_that_is_not_a_voter_changes_nothing(kafka, clock):
@@ -330,3 +338,111 @@ def test_present_needs_the_address_the_voters_reach_it_on(kafka):
     result = run_module(kraft_voter, dict(bootstrap_servers=ADDRESSES, node_id=2))
     assert result['failed'] and 'host' in result['msg'] and 'port' in result['msg']
     assert kafka.sent == []
+
+
+# --- A refusal does not wait; check mode; a change that stops half-way ---------------------------
+
+def test_a_refusal_fails_at_once_even_while_other_conditions_wait(kafka, clock):
+    # Voters 2 and 3 are behind (a condition that may clear), and removing 4 would leave fewer
+    # than min_voters (one that will not): the refusal ends the run on the first look.
+    Quorum([(1, 200, D1), (2, 10, NEW), (3, 10, D3), (4, 200, D4)]).answer(kafka)
+    result = run_module(kraft_voter, dict(LEAVE, min_voters=4, wait=120))
+    assert result['failed'] and result['changed'] is False
+    assert result['msg'].startswith('KRaft voters: refused, nothing was changed: removing voter 4:%s would leave 3 '
+                                    'voter(s)' % D4)
+    assert 'caught-up majority' not in result['msg'] and 'waiting' not in result
+    assert clock.sleeps == [] and len(kafka.sent) == 1 and changes(kafka) == []
+
+
+def test_check_mode_without_a_leader_reports_nothing_added(kafka, clock):
+    Quorum([(1, 200, D1), (2, 120, OLD), (3, 200, D3)], [(2, 195, NEW)], leader=-1).answer(kafka)
+    result = run_module(kraft_voter, JOIN, check_mode=True, diff=True)
+    assert not result['failed'] and result['changed'] is False
+    assert result['removed'] == [] and result['added'] == []
+    assert result['voters'] == result['voters_before'] == ['1:' + D1, '2:' + OLD, '3:' + D3]
+    assert result['waiting'] == ['no quorum leader is elected (epoch 5)'] and result['leader_id'] is None
+    assert result['diff']['before'] == result['diff']['after']
+    assert changes(kafka) == [] and clock.sleeps == [] and len(kafka.sent) == 1
+
+
+def test_check_mode_adds_a_lagging_observer_by_its_own_directory(kafka, clock):
+    # Fetching but behind: not pending, so the replica the quorum shows is named, not a placeholder.
+    Quorum([(1, 200, D1), (2, 120, OLD), (3, 200, D3)], [(2, 50, NEW)]).answer(kafka)
+    result = run_module(kraft_voter, dict(JOIN, directory_id=None), check_mode=True)
+    assert not result['failed'] and result['changed'] is True
+    assert result['removed'] == ['2:' + OLD] and result['added'] == ['2:' + NEW]
+    assert result['waiting'] == ['observer 2:%s lags the leader by 150 offsets (max_lag 100)' % NEW]
+    assert changes(kafka) == [] and clock.sleeps == []
+
+
+def test_check_mode_reports_a_refusal_as_a_failure(kafka, clock):
+    Quorum([(1, 200, D1), (2, 120, OLD), (3, 200, D3)], [(2, 200, NEW), (2, 200, D4)]).answer(kafka)
+    result = run_module(kraft_voter, dict(JOIN, directory_id=None), check_mode=True)
+    assert result['failed'] and result['changed'] is False and 'give directory_id' in result['msg']
+    assert result['removed'] == [] and result['added'] == [] and changes(kafka) == [] and clock.sleeps == []
+
+
+def unreachable(address, request):
+    return KafkaUnavailable('connect/handshake: KafkaConnectionError: 111 ECONNREFUSED')
+
+
+def test_an_add_that_reaches_no_controller_after_the_removal_fails_as_changed(kafka, clock):
+    lost_disk().answer(kafka)
+    kafka.answer('AddRaftVoterRequest', unreachable)
+    result = run_module(kraft_voter, JOIN)
+    assert result['failed'] and result['changed'] is True and result['available'] is False
+    assert result['removed'] == ['2:' + OLD] and result['added'] == []
+    assert result['msg'].startswith("KRaft voters: stopped after removing 2:%s, KafkaUnavailable: AddRaftVoter "
+                                    "failed on every bootstrap address (controller-1:9093: connect/handshake" % OLD)
+    assert result['msg'].endswith('. Run again once the cause is fixed: it carries on from here.')
+    assert [address for address, fields in sent(kafka, 'AddRaftVoterRequest')] == ADDRESSES
+    assert changes(kafka) == ['RemoveRaftVoterRequest'] + ['AddRaftVoterRequest'] * 3
+
+
+def test_an_unreachable_add_with_fail_on_unavailable_false_still_reports_the_removal(kafka, clock):
+    lost_disk().answer(kafka)
+    kafka.answer('AddRaftVoterRequest', unreachable)
+    result = run_module(kraft_voter, dict(JOIN, fail_on_unavailable=False))
+    assert not result['failed'] and result['changed'] is True and result['available'] is False
+    assert result['removed'] == ['2:' + OLD] and result['added'] == []
+    assert result['error'].startswith("KRaft voters: stopped after removing 2:%s, KafkaUnavailable: AddRaftVoter "
+                                      "failed on every bootstrap address" % OLD)
+    assert 'Run again' not in result['error']
+
+
+def test_a_removal_refused_before_any_change_fails_unchanged(kafka, clock):
+    lost_disk().answer(kafka)
+    kafka.answer('RemoveRaftVoterRequest', remove_raft_voter_response(error_code=CLUSTER_AUTHORIZATION_FAILED))
+    result = run_module(kraft_voter, dict(JOIN, fail_on_unavailable=False))
+    assert result['failed'] and result['changed'] is False and result['available'] is True
+    assert result['msg'] == ('KRaft voters: KafkaRefused: RemoveRaftVoter refused: error 31 '
+                             '(CLUSTER_AUTHORIZATION_FAILED). Run again once the cause is fixed: it carries on '
+                             'from here.')
+    assert result['removed'] == [] and result['added'] == [] and changes(kafka) == ['RemoveRaftVoterRequest']
+
+
+def test_an_unreachable_removal_before_any_change_is_reported_unchanged(kafka, clock):
+    lost_disk().answer(kafka)
+    kafka.answer('RemoveRaftVoterRequest', unreachable)
+    result = run_module(kraft_voter, dict(JOIN, fail_on_unavailable=False))
+    assert not result['failed'] and result['changed'] is False and result['available'] is False
+    assert result['error'].startswith('KRaft voters: KafkaUnavailable: RemoveRaftVoter failed on every bootstrap '
+                                      'address (controller-1:9093: connect/handshake')
+    assert result['removed'] == [] and result['added'] == [] and 'AddRaftVoterRequest' not in changes(kafka)
+    result = run_module(kraft_voter, JOIN)
+    assert result['failed'] and result['changed'] is False and result['available'] is False
+
+
+def test_a_run_after_a_change_that_stopped_half_way_carries_on_from_there(kafka, clock):
+    quorum = lost_disk()
+    quorum.answer(kafka)
+    kafka.answer('AddRaftVoterRequest', unreachable)
+    assert run_module(kraft_voter, JOIN)['removed'] == ['2:' + OLD]
+    assert [voter[2] for voter in quorum.voters] == [D1, D3]
+    kafka.answer('AddRaftVoterRequest', quorum.add)
+    kafka.sent = []
+    result = run_module(kraft_voter, JOIN)
+    assert not result['failed'] and result['changed'] is True
+    assert result['removed'] == [] and result['added'] == ['2:' + NEW]
+    assert result['voters_before'] == ['1:' + D1, '3:' + D3] and result['voters'] == ['1:' + D1, '2:' + NEW, '3:' + D3]
+    assert changes(kafka) == ['AddRaftVoterRequest']
