@@ -18,6 +18,7 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
     ACL_PERMISSIONS,
     CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER,
     RESOURCE_TYPES,
+    CONTROLLER_ID_NOT_REGISTERED,
     SCRAM_MECHANISMS,
     add_raft_voter_request,
     describe_error,
@@ -65,8 +66,16 @@ def remove_raft_voter(params, voter_id, directory_id):
 
 
 def unregister_controller(params, controller_id):
-    """UnregisterController (Kafka 4.4+): drop the registration of a controller that left the quorum."""
-    return ask(params, unregister_controller_request(controller_id), 'UnregisterController')
+    """UnregisterController (Kafka 4.4+): drop the registration of a controller that left the quorum.
+    True when it was registered, False when it was not (already unregistered); raises as ask()."""
+    response = send_request(params, unregister_controller_request(controller_id), 'UnregisterController',
+                            refusal=transient_error)
+    if response.get('error_code') == CONTROLLER_ID_NOT_REGISTERED:
+        return False
+    problem = response_error(response)
+    if problem:
+        raise KafkaRefused('UnregisterController refused: %s' % problem)
+    return True
 
 
 def fail_unavailable(module, subject, exc, empty=None):

@@ -58,7 +58,7 @@ UPDATE_FEATURES = 57
 DESCRIBE_CLUSTER = 60
 ADD_RAFT_VOTER = 80
 REMOVE_RAFT_VOTER = 81
-UNREGISTER_CONTROLLER = 93
+UNREGISTER_CONTROLLER = 94  # as Kafka 4.4 numbers it (its UnregisterControllerRequestData)
 
 METADATA_TOPIC = '__cluster_metadata'
 _DIRECTORY_ID = re.compile(r'^[A-Za-z0-9_-]{22}$')
@@ -138,7 +138,10 @@ _MESSAGES = _message_classes() if KAFKA_PROTOCOL_IMPORT_ERROR is None else {}
 
 
 # Kafka's own names where kafka-python's differ, with what they mean here.
-_ERROR_HINTS = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader'}
+_ERROR_HINTS = {6: 'NOT_LEADER_OR_FOLLOWER: this node is not the quorum leader',
+                136: 'CONTROLLER_ID_NOT_REGISTERED'}
+# UnregisterController's answer for a controller ID that is not registered (Kafka 4.4).
+CONTROLLER_ID_NOT_REGISTERED = 136
 
 
 def quorum_request():
@@ -206,7 +209,7 @@ def remove_raft_voter_request(cluster_id, voter_id, directory_id):
 
 
 def unregister_controller_request(controller_id):
-    """UnregisterController (API key 93, Kafka 4.4+): drop a removed controller's registration."""
+    """UnregisterController (API key 94, Kafka 4.4+): drop a removed controller's registration."""
     return _MESSAGES['UnregisterControllerRequest'](controller_id=controller_id)
 
 

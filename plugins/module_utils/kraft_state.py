@@ -81,6 +81,8 @@ def shape_quorum(response, now_ms=None):
     lags = [v['lag'] for v in voters if v['lag'] is not None]
     return dict(
         leader_id=leader_id,
+        # A dynamic quorum (kraft.version 1) knows each voter by node ID and directory ID.
+        mode='dynamic' if voters and all(v['directory_id'] for v in voters) else 'static',
         leader_epoch=part.get('leader_epoch'),
         high_watermark=part.get('high_watermark'),
         voters=voters,

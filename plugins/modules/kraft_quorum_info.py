@@ -83,6 +83,13 @@ leader_id:
   type: int
   returned: when a node answered
   sample: 1
+mode:
+  description:
+    - C(dynamic) when every voter is known by node ID and directory ID (KIP-853, C(kraft.version) 1),
+      C(static) when the voter set comes from C(controller.quorum.voters).
+  type: str
+  returned: when a node answered
+  sample: dynamic
 leader_epoch:
   description: Epoch of the current leader; it grows by at least one at each election.
   type: int

@@ -24,7 +24,7 @@ description:
   - O(state=absent) removes every voter with O(node_id) (and O(directory_id) when given), refusing
     to leave fewer than O(min_voters). When the voter removed is the leader, Kafka moves the
     leadership once the change is committed. With O(unregister), the controller's registration is
-    then removed too (UnregisterController, API key 93, Kafka 4.4 and later).
+    then removed too (UnregisterController, API key 94, Kafka 4.4 and later).
   - Every change waits, up to O(wait) seconds, until a leader is elected, the new voter has caught
     up and the voters that stay are a caught-up majority (within O(max_lag)); if that does not
     happen the module fails naming what is missing, having changed nothing further. After each
@@ -89,10 +89,8 @@ options:
   unregister:
     description:
       - With O(state=absent), also remove the controller's registration once it is no longer a voter.
-        Stop the controller first, or it registers again. Brokers serve this request (and forward it
-        to the active controller), controllers do not: give brokers in O(bootstrap_servers), which
-        also forward the quorum requests. Kafka before 4.4 lacks the request; RV(unregistered) is
-        then false with the reason in RV(unregister_error).
+        Stop the controller first, or it registers again. Kafka before 4.4 lacks the request;
+        RV(unregistered) is then false with the reason in RV(unregister_error).
     type: bool
     default: false
 seealso:
@@ -153,7 +151,7 @@ leader_id:
   returned: when the quorum answered
   sample: 1
 unregistered:
-  description: Whether the controller's registration was removed (O(unregister)).
+  description: Whether the controller is no longer registered (O(unregister)); removing a registration that was not there is no change.
   type: bool
   returned: with O(unregister) and O(state=absent)
 unregister_error:
@@ -298,8 +296,10 @@ def main():
                   changed=bool(result['removed'] or result['added']))
     if state == 'absent' and params['unregister']:
         try:
-            unregister_controller(params, node_id)
-            result.update(unregistered=True, changed=True)
+            # False: it was not registered (any more), which is no change.
+            if unregister_controller(params, node_id):
+                result['changed'] = True
+            result['unregistered'] = True
         except (KafkaUnavailable, KafkaRefused) as exc:
             result.update(unregistered=False, unregister_error=str(exc))
     finish(module, result, before, result['voters'])

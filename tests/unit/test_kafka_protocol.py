@@ -184,12 +184,12 @@ VOTER_REQUESTS = [
      {0: ADD_V0, 1: dict(ADD_V0, ack_when_committed=True)}),
     (81, 'RemoveRaftVoterRequest', lambda: kp.remove_raft_voter_request(CLUSTER_ID, 2, DIRECTORY_ID),
      {0: dict(cluster_id=CLUSTER_ID, voter_id=2, voter_directory_id=DIRECTORY_UUID)}),
-    (93, 'UnregisterControllerRequest', lambda: kp.unregister_controller_request(5), {0: dict(controller_id=5)}),
+    (94, 'UnregisterControllerRequest', lambda: kp.unregister_controller_request(5), {0: dict(controller_id=5)}),
 ]
 
 
 def test_the_voter_request_constants_are_kafkas_api_keys():
-    assert (kp.ADD_RAFT_VOTER, kp.REMOVE_RAFT_VOTER, kp.UNREGISTER_CONTROLLER) == (80, 81, 93)
+    assert (kp.ADD_RAFT_VOTER, kp.REMOVE_RAFT_VOTER, kp.UNREGISTER_CONTROLLER) == (80, 81, 94)
     assert sorted(kp._MESSAGES) == sorted(kp._SCHEMAS) == [
         'AddRaftVoterRequest', 'AddRaftVoterResponse', 'RemoveRaftVoterRequest', 'RemoveRaftVoterResponse',
         'UnregisterControllerRequest', 'UnregisterControllerResponse']

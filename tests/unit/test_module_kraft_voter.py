@@ -309,6 +309,16 @@ def test_absent_with_unregister_drops_the_registration_after_the_removal(kafka, 
     assert sent(kafka, 'UnregisterControllerRequest') == [('controller-1:9093', dict(controller_id=4))]
 
 
+def test_unregistering_a_controller_no_longer_registered_is_no_change(kafka, clock):
+    # Kafka 4.4 answers CONTROLLER_ID_NOT_REGISTERED (136) for an ID with no registration: a re-run.
+    Quorum([(1, 200, D1), (2, 200, NEW), (3, 200, D3)]).answer(kafka)
+    kafka.answer('UnregisterControllerRequest', unregister_controller_response(
+        error_code=136, error_message='Controller ID 4 is not currently registered.'))
+    result = run_module(kraft_voter, dict(LEAVE, unregister=True))
+    assert not result['failed'] and result['changed'] is False and result['unregistered'] is True
+    assert 'unregister_error' not in result and changes(kafka) == ['UnregisterControllerRequest']
+
+
 @pytest.mark.parametrize('answer, error', [
     (unregister_controller_response(error_code=CLUSTER_AUTHORIZATION_FAILED),
      'UnregisterController refused: error 31 (CLUSTER_AUTHORIZATION_FAILED)'),
