@@ -91,6 +91,7 @@ _UPDATE_FEATURES_MIN_VERSION = 1
 # UNSAFE_DOWNGRADE (3, a lowering that may lose metadata) is left out on purpose: no module sends it.
 FEATURE_UPGRADE_TYPES = dict(UPGRADE=1, SAFE_DOWNGRADE=2)
 
+
 # Requests kafka-python 3.0.12 does not define, declared here in the JSON schema language of
 # Kafka's clients/src/main/resources/common/message (the form kafka-python builds its own
 # classes from): the dynamic quorum's voter changes (KIP-853) and, from Kafka 4.4, the removal of a

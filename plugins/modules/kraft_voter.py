@@ -14,7 +14,7 @@ version_added: 0.3.0
 description:
   - Changes the voter set of a dynamic controller quorum (KIP-853, C(kraft.version) 1) over the
     Kafka protocol, one voter at a time, and only while it is safe. A voter is a pair (node ID,
-    directory ID): a controller whose metadata disk was replaced is a new replica with the same
+    directory ID); a controller whose metadata disk was replaced is a new replica with the same
     node ID and a new directory ID.
   - O(state=present) makes (O(node_id), O(directory_id)) a voter (AddRaftVoter, API key 80). The
     controller must already run, fetching the metadata log as an observer, and be within O(max_lag)
@@ -29,8 +29,8 @@ description:
     up and the voters that stay are a caught-up majority (within O(max_lag)); if that does not
     happen the module fails naming what is missing, having changed nothing further. After each
     change it waits for the quorum to show it, with a leader elected.
-  - The requests go to O(bootstrap_servers): controllers (only the leader accepts them, and the
-    others are tried in turn) or brokers, which forward them to the active controller.
+  - The requests go to O(bootstrap_servers), controllers (only the leader accepts them, and the
+    others are tried in turn) or brokers (which forward them to the active controller).
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 extends_documentation_fragment:
@@ -96,6 +96,7 @@ options:
 seealso:
   - module: kafkaops.kraft.kraft_quorum_info
   - name: KIP-853 KRaft Controller Membership Changes
+    description: The dynamic quorum, its voters and the requests this module sends.
     link: https://cwiki.apache.org/confluence/display/KAFKA/KIP-853%3A+KRaft+Controller+Membership+Changes
 '''
 
