@@ -61,6 +61,7 @@ cluster: harness
 	@echo "  docker exec kafka-broker-1 $(KAFKA_BIN)/kafka-topics.sh --bootstrap-server 172.28.70.21:9092 --create --topic demo"
 	@echo "  echo hello | docker exec -i kafka-broker-1 $(KAFKA_BIN)/kafka-console-producer.sh --bootstrap-server 172.28.70.21:9092 --topic demo"
 	@echo "  docker exec kafka-broker-2 $(KAFKA_BIN)/kafka-console-consumer.sh --bootstrap-server 172.28.70.22:9092 --topic demo --from-beginning --max-messages 1"
+	@echo "  docker exec kraft-controller-1 $(KAFKA_BIN)/kafka-metadata-quorum.sh --bootstrap-controller 172.28.70.11:9093 describe --status   # voters, directory IDs"
 	@echo "  . $(VENV)/bin/activate && ansible-playbook -i inventories/local playbooks/verify.yml   # health report"
 	@echo "  make cluster-down                                                                  # remove the containers"
 
