@@ -10,6 +10,8 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 export KRAFT_KAFKA_ARCHIVE := $(abspath .cache/kafka/kafka_2.13-4.4.0.tgz)
+# The previous release, for the upgrade checks (built beside it by `make harness`).
+KAFKA_PREVIOUS := 4.3.1
 IMAGE_TAG = $(shell cat .cache/image-tag)
 # Debian 13 (Java 21) for the ssh scenario: the roles proven on two Debian releases.
 IMAGE_TAG_DEBIAN13 = $(shell cat .cache/image-tag-trixie)
@@ -49,6 +51,7 @@ harness: venv
 	bash tests/harness/ensure-docker.sh
 	bash tests/harness/build-image.sh
 	bash tests/harness/build-kafka-archive.sh
+	KAFKA_VERSION=$(KAFKA_PREVIOUS) bash tests/harness/build-kafka-archive.sh
 
 # molecule destroy first: it also forgets Molecule's record of containers a killed run left.
 cluster: harness

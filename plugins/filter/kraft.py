@@ -12,8 +12,9 @@ short_description: Cluster-wide decisions for KRaft deployments (internal to the
 version_added: 0.1.0
 description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
-    C(kraft_quorum_voters), C(kraft_quorum_bootstrap_servers), C(kraft_decide_quorum), C(kraft_properties),
-    C(kraft_meta_properties), C(kraft_sha512_from_file), C(kraft_stale_dirs).
+    C(kraft_quorum_voters), C(kraft_quorum_bootstrap_servers), C(kraft_decide_quorum), C(kraft_release_of),
+    C(kraft_releases_between), C(kraft_releases_to_prune), C(kraft_release_problems), C(kraft_properties), C(kraft_meta_properties),
+    C(kraft_sha512_from_file), C(kraft_stale_dirs).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/plugin_utils/kraft_cluster.py.
 '''
@@ -30,8 +31,13 @@ from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster impor
     inventory_problems,
     listener_problems,
     new_cluster_id,
+    mapped_levels,
     parse_properties,
     quorum_bootstrap_servers,
+    release_of,
+    release_problems,
+    releases_between,
+    releases_to_prune,
     quorum_voters,
     stale_dirs,
 )
@@ -90,6 +96,14 @@ def kraft_quorum_bootstrap_servers(nodes):
         raise AnsibleFilterError('kraft_quorum_bootstrap_servers: a controller was not discovered or lacks %s' % exc)
 
 
+def kraft_release_problems(installed, target, mapping_text='', finalized=None):
+    try:
+        return release_problems(target, installed, mapped_levels(mapping_text) if mapping_text else None,
+                                None if finalized in (None, '') else int(finalized))
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError('kraft_release_problems expects {host: release version}: %s' % exc)
+
+
 def kraft_quorum_voters(nodes):
     try:
         return quorum_voters(list(nodes))
@@ -113,6 +127,10 @@ class FilterModule(object):
             'kraft_new_cluster_id': kraft_new_cluster_id,
             'kraft_quorum_voters': kraft_quorum_voters,
             'kraft_decide_quorum': kraft_decide_quorum,
+            'kraft_release_of': release_of,
+            'kraft_releases_to_prune': releases_to_prune,
+            'kraft_releases_between': releases_between,
+            'kraft_release_problems': kraft_release_problems,
             'kraft_quorum_bootstrap_servers': kraft_quorum_bootstrap_servers,
             'kraft_properties': parse_properties,
             'kraft_meta_properties': kraft_meta_properties,

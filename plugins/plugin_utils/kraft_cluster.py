@@ -461,6 +461,108 @@ def decide_quorum(mode, cluster_id, controllers, formatted_hosts, reformat_hosts
     return result
 
 
+_RELEASE_DIR = re.compile(r'^kafka_[0-9][0-9.]*-([0-9][0-9A-Za-z.-]*)$')
+_MAPPED_LEVEL = re.compile(r'^metadata\.version=([0-9]+)\s*\(([^)]+)\)')
+
+
+def release_of(path):
+    """The Kafka version of a release directory (/opt/kafka/kafka_2.13-4.4.0 -> 4.4.0), '' when
+    the path is not one."""
+    name = os.path.basename(str(path or '').rstrip('/'))
+    match = _RELEASE_DIR.match(name)
+    return match.group(1) if match and not name.endswith('.tgz') else ''
+
+
+def version_key(version):
+    """A release version as comparable numbers: 4.10.0 sorts after 4.9.1."""
+    return tuple(int(part) for part in re.findall(r'[0-9]+', str(version)))
+
+
+def mapped_levels(text):
+    """`kafka-features.sh version-mapping --release-version R` output, one release or several ->
+    {R: its metadata.version level}."""
+    levels = {}
+    for line in (text or '').splitlines():
+        match = _MAPPED_LEVEL.match(line.strip())
+        if match:
+            levels[match.group(2)] = int(match.group(1))
+    return levels
+
+
+def releases_between(older, newer):
+    """The major.minor releases after `older` up to `newer` (4.3.1, 4.4.0 -> ['4.4']), the ones
+    whose metadata.version may be above what `older` supports. Kafka's minor releases run to .9 at
+    most before a new major (3.9 -> 4.0)."""
+    low, high = version_key(older)[:2], version_key(newer)[:2]
+    found = []
+    for major in range(low[0], high[0] + 1):
+        for minor in range(0, 10):
+            if low < (major, minor) <= high:
+                found.append('%d.%d' % (major, minor))
+    return found
+
+
+def release_problems(target, installed, mapping=None, finalized=None):
+    """Whether a move to kafka_version `target` may start, before any host is touched.
+
+    installed: host -> the release its `current` link points to ('' when none yet); mapping:
+    {release: metadata.version level} read with the running release's own
+    `kafka-features.sh version-mapping` (for `target` and the releases between it and the running
+    one), only needed for a move to an older release; finalized: the cluster's finalized
+    metadata.version (None when it could not be read).
+
+    Returns dict(problems, downgrade, running): running, the one release other than `target` the
+    nodes run; downgrade, whether `target` is older. Every node must run one release (or
+    `target`, a change in progress); an older `target` must support the finalized
+    metadata.version, which a release change never lowers.
+    """
+    problems = []
+    others = {}
+    for host in sorted(installed):
+        version = installed[host]
+        if version and version != target:
+            others.setdefault(version, []).append(host)
+    running = sorted(others, key=version_key)[-1] if others else None
+    downgrade = bool(running) and version_key(target) < version_key(running)
+    result = dict(problems=problems, downgrade=downgrade, running=running)
+    if len(others) > 1:
+        problems.append('the nodes run different releases (%s); a release change starts with every node on one '
+                        'release: set kafka_version to one of them and let site.yml finish that change first'
+                        % '; '.join('%s on %s' % (version, ', '.join(hosts))
+                                    for version, hosts in sorted(others.items(), key=lambda i: version_key(i[0]))))
+        return result
+    # Without a mapping (not read yet): the caller reads it, then asks again.
+    if not downgrade or mapping is None:
+        return result
+    if target not in mapping:
+        problems.append('kafka_version %s is older than the running %s, and the running release does not know it '
+                        '(kafka-features.sh version-mapping). Nothing was changed.' % (target, running))
+    elif finalized is None:
+        problems.append('kafka_version %s is older than the running %s, and the cluster\'s finalized '
+                        'metadata.version could not be read (start the cluster); a move to an older release is '
+                        'only made when it is known to support it. Nothing was changed.' % (target, running))
+    elif finalized > mapping[target]:
+        newer = sorted((r for r, level in mapping.items() if level >= finalized), key=version_key)
+        problems.append('kafka_version %s supports metadata.version up to %d, but the cluster has finalized %d '
+                        '(finalize_upgrade.yml, or a cluster formatted by a newer release), which a release change '
+                        'never lowers; the oldest release that supports it is %s. Keep kafka_version at a %s release '
+                        'or newer (running: %s). Nothing was changed.'
+                        % (target, mapping[target], finalized, newer[0] if newer else running,
+                           newer[0] if newer else running, running))
+    return result
+
+
+def releases_to_prune(paths, current, keep):
+    """The release directories (and their downloaded archives) under the install root to delete so
+    that `keep` releases stay, the one linked as current always among them, then the newest."""
+    releases = sorted(set(release_of(p) for p in paths if release_of(p)), key=version_key, reverse=True)
+    running = release_of(current)
+    kept = ([running] if running else []) + [r for r in releases if r != running]
+    doomed = set(kept[max(int(keep), 1):])
+    return sorted(p for p in paths if release_of(p) in doomed
+                  or (str(p).endswith('.tgz') and release_of(str(p)[:-4]) in doomed))
+
+
 def quorum_bootstrap_servers(nodes):
     """controller.quorum.bootstrap.servers from the controllers' node facts, in ID order."""
     entries = sorted((int(node['id']), '%s:%s' % (node['host'], node['port'])) for node in nodes)

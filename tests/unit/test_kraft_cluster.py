@@ -288,12 +288,19 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
     assert sorted(filters) == sorted([
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
         'kraft_quorum_voters', 'kraft_decide_quorum', 'kraft_quorum_bootstrap_servers', 'kraft_properties',
-        'kraft_meta_properties', 'kraft_sha512_from_file', 'kraft_stale_dirs'])
+        'kraft_meta_properties', 'kraft_sha512_from_file', 'kraft_stale_dirs', 'kraft_release_of',
+        'kraft_releases_between', 'kraft_releases_to_prune', 'kraft_release_problems'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
         'own port, give each of them a different value']
     with pytest.raises(AnsibleFilterError, match='expects'):
         filters['kraft_listener_problems']([broker(4)])
+    # installed is {host: release}; a list of hosts, of dicts, or nothing at all is a filter error.
+    for malformed in (['b1', 'b2'], [{'b1': '4.4.0'}], None, 'b1'):
+        with pytest.raises(AnsibleFilterError, match='kraft_release_problems expects'):
+            filters['kraft_release_problems'](malformed, '4.4.0')
+    with pytest.raises(AnsibleFilterError, match='kraft_release_problems expects'):
+        filters['kraft_release_problems']({'b1': '4.4.0'}, '4.3.1', 'metadata.version=30 (4.3.1)', 'thirty')
 
 
 def test_an_unformatted_controller_of_a_formatted_static_cluster_is_refused():
@@ -657,3 +664,198 @@ def test_the_filter_turns_a_controller_that_is_not_a_mapping_into_a_filter_error
     # The voters the role passes through as they are.
     voters = [dict(replica_id=1, directory_id=D1), dict(replica_id=3, directory_id=D3)]
     assert decide(running_quorum(), 'dynamic', GOOD, ['c1', 'c2', 'c3'], None, voters)['join'] == ['c2']
+
+
+# --- Release changes: which release a node runs, a move to another, what is kept ----------------
+
+@pytest.mark.parametrize('path, release', [
+    ('/opt/kafka/kafka_2.13-4.4.0', '4.4.0'),
+    ('/opt/kafka/kafka_2.13-4.4.0/', '4.4.0'),
+    ('kafka_2.12-3.9.1', '3.9.1'),
+    ('/srv/kafka/kafka_2.13-4.10.0', '4.10.0'),
+    ('/opt/kafka/current', ''),
+    ('current', ''),
+    ('', ''),
+    (None, ''),
+    ('/opt/kafka/kafka_2.13-4.2.0.tgz', ''),
+    ('/opt/kafka/kafka_logs', ''),
+    ('/opt/kafka/kafka-4.4.0', ''),
+])
+def test_release_of_a_path(path, release):
+    assert kc.release_of(path) == release
+
+
+def test_version_key_orders_numerically():
+    assert kc.version_key('4.10.0') > kc.version_key('4.9.1')
+    assert kc.version_key('4.3.1') < kc.version_key('4.4.0')
+    assert kc.version_key('3.9.1') < kc.version_key('4.0.0')
+    assert kc.version_key('4.4.0') == (4, 4, 0)
+    assert sorted(['4.10.0', '4.2.0', '4.9.1', '3.9.1'], key=kc.version_key) == ['3.9.1', '4.2.0', '4.9.1', '4.10.0']
+
+
+@pytest.mark.parametrize('older, newer, between', [
+    ('4.3.1', '4.4.0', ['4.4']),
+    ('3.9.1', '4.1.0', ['4.0', '4.1']),
+    ('4.0.0', '4.3.1', ['4.1', '4.2', '4.3']),
+    ('4.4.0', '4.4.1', []),
+    ('4.4.0', '4.4.0', []),
+    ('4.4.0', '4.3.1', []),
+])
+def test_releases_between(older, newer, between):
+    assert kc.releases_between(older, newer) == between
+
+
+def test_mapped_levels_reads_each_release_and_ignores_the_rest():
+    text = ('metadata.version=30 (4.3.1)\n'
+            'kraft.version=1\n'
+            '  metadata.version=33 (4.4)\n'
+            "Unknown metadata.version '4.5'. Supported metadata.version are: 3.3-IV3 to 4.4-IV1\n"
+            'group.version=1\n')
+    assert kc.mapped_levels(text) == {'4.3.1': 30, '4.4': 33}
+    assert kc.mapped_levels('') == {}
+    assert kc.mapped_levels(None) == {}
+    assert kc.mapped_levels("Unknown metadata.version '4.5'. Supported metadata.version are: 3.3-IV3 to 4.4-IV1") == {}
+
+
+def test_every_node_on_the_target_is_no_change():
+    assert kc.release_problems('4.4.0', {'c1': '4.4.0', 'b1': '4.4.0'}) == dict(problems=[], downgrade=False,
+                                                                                  running=None)
+
+
+def test_an_upgrade_from_one_release_may_start():
+    decision = kc.release_problems('4.4.0', {'c1': '4.3.1', 'c2': '4.3.1', 'b1': '4.3.1'})
+    assert decision == dict(problems=[], downgrade=False, running='4.3.1')
+
+
+def test_an_upgrade_in_progress_may_go_on():
+    decision = kc.release_problems('4.4.0', {'c1': '4.4.0', 'c2': '4.3.1', 'b1': '4.3.1', 'b2': '4.4.0'})
+    assert decision == dict(problems=[], downgrade=False, running='4.3.1')
+
+
+def test_bare_hosts_do_not_count_as_a_release():
+    assert kc.release_problems('4.4.0', {'c1': '', 'b1': ''}) == dict(problems=[], downgrade=False, running=None)
+    decision = kc.release_problems('4.4.0', {'c1': '4.3.1', 'b1': '', 'b2': '4.4.0'})
+    assert decision == dict(problems=[], downgrade=False, running='4.3.1')
+
+
+def test_nodes_on_two_releases_other_than_the_target_are_refused():
+    decision = kc.release_problems('4.4.0', {'c1': '4.2.0', 'b1': '4.2.0', 'b2': '4.3.1', 'b3': '4.4.0', 'b4': ''})
+    [problem] = decision['problems']
+    assert problem.startswith('the nodes run different releases (4.2.0 on b1, c1; 4.3.1 on b2); ')
+    assert 'b3' not in problem and 'b4' not in problem
+    assert decision['running'] == '4.3.1' and decision['downgrade'] is False
+    # The same two releases refuse a downgrade too, before any mapping is needed.
+    assert kc.release_problems('4.1.0', {'c1': '4.2.0', 'b1': '4.3.1'})['problems'][0].startswith(
+        'the nodes run different releases (4.2.0 on c1; 4.3.1 on b1)')
+
+
+MAPPING = {'4.3.1': 30, '4.4': 33}
+
+
+def test_a_downgrade_the_older_release_supports_is_allowed():
+    decision = kc.release_problems('4.3.1', {'c1': '4.4.0', 'b1': '4.4.0'}, MAPPING, 30)
+    assert decision == dict(problems=[], downgrade=True, running='4.4.0')
+    # A finalized level below what the older release supports is fine too, and so is a downgrade in progress.
+    assert kc.release_problems('4.3.1', {'c1': '4.3.1', 'b1': '4.4.0'}, MAPPING, 28)['problems'] == []
+
+
+def test_a_downgrade_below_the_finalized_metadata_version_is_refused():
+    decision = kc.release_problems('4.3.1', {'c1': '4.4.0', 'b1': '4.4.0'}, MAPPING, 33)
+    assert decision['downgrade'] is True and decision['running'] == '4.4.0'
+    [problem] = decision['problems']
+    assert problem.startswith('kafka_version 4.3.1 supports metadata.version up to 30, but the cluster has finalized 33')
+    assert 'the oldest release that supports it is 4.4.' in problem
+    assert '(running: 4.4.0)' in problem
+    assert problem.endswith('Nothing was changed.')
+
+
+def test_a_downgrade_names_the_oldest_release_that_supports_the_finalized_level():
+    mapping = {'4.1.0': 25, '4.2': 27, '4.3': 30, '4.4': 33}
+    [problem] = kc.release_problems('4.1.0', {'c1': '4.4.0'}, mapping, 28)['problems']
+    assert 'supports metadata.version up to 25, but the cluster has finalized 28' in problem
+    assert 'the oldest release that supports it is 4.3.' in problem
+
+
+def test_a_downgrade_with_the_finalized_level_unknown_is_refused():
+    decision = kc.release_problems('4.3.1', {'c1': '4.4.0', 'b1': '4.4.0'}, MAPPING, None)
+    [problem] = decision['problems']
+    assert problem.startswith('kafka_version 4.3.1 is older than the running 4.4.0')
+    assert 'could not be read' in problem
+    assert problem.endswith('Nothing was changed.')
+
+
+@pytest.mark.parametrize('mapping', [{}, {'4.4': 33}])
+def test_a_downgrade_to_a_release_the_running_one_does_not_know_is_refused(mapping):
+    decision = kc.release_problems('4.3.1', {'c1': '4.4.0'}, mapping, 30)
+    [problem] = decision['problems']
+    assert problem.startswith('kafka_version 4.3.1 is older than the running 4.4.0, and the running release does '
+                              'not know it')
+    assert decision['downgrade'] is True
+
+
+def test_an_upgrade_needs_neither_mapping_nor_finalized_level():
+    # Even a finalized level above the mapping's: only a move to an older release is checked.
+    assert kc.release_problems('4.4.0', {'c1': '4.3.1'}, {}, None)['problems'] == []
+    assert kc.release_problems('4.4.0', {'c1': '4.3.1'}, MAPPING, 40)['problems'] == []
+
+
+def test_the_release_problems_filter_parses_the_mapping_and_the_finalized_level():
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    problems = FilterModule().filters()['kraft_release_problems']
+    text = 'metadata.version=30 (4.3.1)\nkraft.version=1\nmetadata.version=33 (4.4)\n'
+    installed = {'c1': '4.4.0', 'b1': '4.4.0'}
+    assert problems(installed, '4.3.1', text, '30')['problems'] == []
+    assert problems(installed, '4.3.1', text, 30)['problems'] == []
+    assert 'has finalized 33' in problems(installed, '4.3.1', text, '33')['problems'][0]
+    for unknown in ('', None):
+        assert 'could not be read' in problems(installed, '4.3.1', text, unknown)['problems'][0]
+    # As the first call of the role: the installed releases and the target only.
+    assert problems({'c1': '4.3.1'}, '4.4.0') == dict(problems=[], downgrade=False, running='4.3.1')
+
+
+def test_the_first_check_of_a_downgrade_lets_the_role_read_the_mapping():
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    problems = FilterModule().filters()['kraft_release_problems']
+    decision = problems({'c1': '4.4.0', 'b1': '4.4.0'}, '4.3.1')
+    # release.yml: "when: __kafka_release_decision.downgrade and __kafka_release_decision.problems | length == 0"
+    assert decision['downgrade'] and decision['problems'] == []
+
+
+ROOT_DIR = '/opt/kafka/'
+
+
+def unpacked(*names):
+    return [ROOT_DIR + name for name in names]
+
+
+def test_prune_keeps_the_current_release_and_the_newest():
+    paths = unpacked('kafka_2.13-4.2.0', 'kafka_2.13-4.2.0.tgz', 'kafka_2.13-4.3.1', 'kafka_2.13-4.3.1.tgz',
+                     'kafka_2.13-4.4.0', 'kafka_2.13-4.4.0.tgz', 'current')
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 2) == unpacked(
+        'kafka_2.13-4.2.0', 'kafka_2.13-4.2.0.tgz')
+    # After a roll back to 4.3.1, 4.4.0 is the newest and stays.
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.3.1', 2) == unpacked(
+        'kafka_2.13-4.2.0', 'kafka_2.13-4.2.0.tgz')
+
+
+def test_prune_never_removes_the_current_release_even_the_oldest():
+    paths = unpacked('kafka_2.13-4.2.0', 'kafka_2.13-4.3.1', 'kafka_2.13-4.4.0', 'kafka_2.13-4.10.0')
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.2.0', 2) == unpacked(
+        'kafka_2.13-4.3.1', 'kafka_2.13-4.4.0')
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.2.0/', 1) == unpacked(
+        'kafka_2.13-4.10.0', 'kafka_2.13-4.3.1', 'kafka_2.13-4.4.0')
+
+
+@pytest.mark.parametrize('keep', [1, 0, -1, '1'])
+def test_prune_keeps_at_least_the_current_release(keep):
+    paths = unpacked('kafka_2.13-4.3.1', 'kafka_2.13-4.3.1.tgz', 'kafka_2.13-4.4.0', 'kafka_2.13-4.4.0.tgz')
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.3.1', keep) == unpacked(
+        'kafka_2.13-4.4.0', 'kafka_2.13-4.4.0.tgz')
+
+
+def test_prune_leaves_what_is_not_a_release_and_has_nothing_to_do_with_few_releases():
+    paths = unpacked('current', 'kafka_logs', 'kafka_2.13-4.4.0', 'kafka_2.13-4.4.0.tgz', 'kafka_2.13-4.3.1')
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 2) == []
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 5) == []
+    assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 1) == unpacked('kafka_2.13-4.3.1')
+    assert kc.releases_to_prune([], ROOT_DIR + 'kafka_2.13-4.4.0', 1) == []
