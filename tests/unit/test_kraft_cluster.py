@@ -718,8 +718,8 @@ def test_mapped_levels_reads_each_release_and_ignores_the_rest():
 
 
 def test_every_node_on_the_target_is_no_change():
-    assert kc.release_problems('4.4.0', {'c1': '4.4.0', 'b1': '4.4.0'}) == dict(problems=[], downgrade=False,
-                                                                                  running=None)
+    decision = kc.release_problems('4.4.0', {'c1': '4.4.0', 'b1': '4.4.0'})
+    assert decision == dict(problems=[], downgrade=False, running=None)
 
 
 def test_an_upgrade_from_one_release_may_start():
