@@ -23,6 +23,7 @@ from kafka.protocol.admin import (
 from kafka.protocol.metadata import ApiVersionsResponse, MetadataResponse
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_protocol as kp
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import directory_id_to_kafka
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -134,21 +135,13 @@ def cluster_response(brokers=((4, False), (5, False), (6, False)), cluster_id='r
 
 def quorum_response(leader=1, epoch=5, voters=((1, 200), (2, 200), (3, 195)), observers=((4, 200), (5, 200), (6, 200)),
                     error_code=0, partition_error=0, version=None):
-    partition = DescribeQuorumResponse.TopicData.PartitionData
-    node = DescribeQuorumResponse.Node
-
-    def replica(replica_id, end_offset):
-        return partition.ReplicaState(replica_id=replica_id, replica_directory_id='f586501e-8ba5-24b1-f100-e32202b97caf',
-                                      log_end_offset=end_offset, last_fetch_timestamp=1699999999000,
-                                      last_caught_up_timestamp=1699999999500)
-    return wire(DescribeQuorumResponse(
-        error_code=error_code, error_message=None, topics=[DescribeQuorumResponse.TopicData(
-            topic_name=kp.METADATA_TOPIC, partitions=[partition(
-                partition_index=0, error_code=partition_error, error_message=None, leader_id=leader,
-                leader_epoch=epoch, high_watermark=200, current_voters=[replica(*v) for v in voters],
-                observers=[replica(*o) for o in observers])])],
-        nodes=[node(node_id=v[0], listeners=[node.Listener(name='CONTROLLER', host='controller-%s' % v[0], port=9093)])
-               for v in voters]), version)
+    """A DescribeQuorum answer whose replicas all report one directory ID (SHARED_DIRECTORY_ID):
+    voters and observers are (id, log end offset). See dynamic_quorum_response."""
+    def with_directory(replicas):
+        return [tuple(replica) + (SHARED_DIRECTORY_ID,) for replica in replicas]
+    return dynamic_quorum_response(leader=leader, epoch=epoch, voters=with_directory(voters),
+                                   observers=with_directory(observers), error_code=error_code,
+                                   partition_error=partition_error, version=version)
 
 
 def metadata_response(brokers=(4, 5, 6), partitions=(('orders', 0, 4, (4, 5, 6), (4, 5, 6)),)):
@@ -272,6 +265,10 @@ def update_features_response(request, error_code=0, error_message=None, feature_
 
 
 CONNECTION = dict(bootstrap_servers=['broker-4:9092', 'broker-5:9092'])
+
+
+# The directory ID every replica of quorum_response reports.
+SHARED_DIRECTORY_ID = directory_id_to_kafka('f586501e-8ba5-24b1-f100-e32202b97caf')
 
 
 # --- Dynamic quorum (KIP-853) -----------------------------------------------------------------
