@@ -22,9 +22,11 @@ then the leaders are picked among each partition's replicas by a second flow:
 
 Placing replicas and leaders at once is not a flow problem (no broker may hold the leader and a
 follower of one partition), so the first placement may leave leaders that cannot be spread: two
-partitions of replication factor 1 on one broker, say. Then a fallback picks the leaders first,
-on any broker, places the replicas around them, and the best candidate wins (_candidate scores
-them); planning starts again from the winner until nothing changes.
+partitions of replication factor 1 on one broker, say. Then fallback placements compete with it
+(_step): leaders picked first, on any broker, with the replicas placed around them; and, with
+mixed replication factors, each factor spread on its own (then each broker holds about 1/RF of a
+leadership per replica of factor RF). The best by _candidate's score wins, and planning starts
+again from the winner until nothing changes.
 
 Idempotence: the balance terms depend only on where replicas end up, so the result of a plan
 already scores the best balance with no move at all, which the exact flows give back unchanged;
@@ -37,13 +39,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import heapq
+from collections import deque
 
 # Rounds of planning again from the fallback's result; each round that changes anything improves
 # the balance part of the score, so this is only a guard.
 _ROUNDS = 20
 
 
-class _Network(object):
+class _Network:
     """A minimum-cost flow network, solved exactly by successive shortest paths (primal-dual):
     Dijkstra on reduced costs finds the length of the shortest augmenting path, then a blocking
     flow (Dinic) pushes along every path of that length at once. Arc costs must start
@@ -117,16 +120,17 @@ class _Network(object):
         arcs, tail, head, cap, cost = self.arcs, self.tail, self.head, self.cap, self.cost
         level = [-1] * len(arcs)
         level[source] = 0
-        order = [source]
-        for u in order:
-            if level[sink] >= 0 and level[u] >= level[sink]:
-                break
+        queue = deque([source])
+        while queue:
+            u = queue.popleft()
+            if 0 <= level[sink] <= level[u]:
+                break  # deeper nodes lead nowhere the sink's level does not already reach
             reach = potential[u]
             for e in arcs[u]:
                 v = head[e]
-                if level[v] < 0 and cap[e] > 0 and cost[e] + reach == potential[v]:
+                if level[v] < 0 < cap[e] and cost[e] + reach == potential[v]:
                     level[v] = level[u] + 1
-                    order.append(v)
+                    queue.append(v)
         if level[sink] < 0:
             return False
         pointer = [0] * len(arcs)
@@ -218,13 +222,16 @@ def _rack_aware(brokers, racks):
     return dict((broker, racks[broker]) for broker in brokers)
 
 
-def _place(partitions, brokers, rack_of, pins=None):
+def _place(partitions, brokers, rack_of, pins=None, by_factor=False):
     """[(topic, partition, replicas)] -> the brokers of each partition after the plan (sorted), by
     one minimum-cost flow: source -> partition (its replication factor) -> [rack of the
     partition] -> (topic, broker) -> broker -> sink.
 
     pins: {index in partitions: broker} that should hold a replica of that partition (the
     leaders the fallback picked); honoured below rack spread and global balance, above the rest.
+    by_factor: spread the partitions of each replication factor rather than of each topic (the
+    fallback's: then every broker holds about 1/RF of a leadership per replica, see
+    plan_reassignment).
     """
     pins = pins or {}
     total = sum(len(replicas) for dummy, dummy, replicas in partitions)
@@ -239,15 +246,16 @@ def _place(partitions, brokers, rack_of, pins=None):
     rack_names = sorted(set(rack_of.values())) if rack_of else [None]
     rack_brokers = dict((rack, [b for b in brokers if rack_of is None or rack_of[b] == rack]) for rack in rack_names)
     units = {}
-    for topic, dummy, replicas in partitions:
-        units[topic] = units.get(topic, 0) + len(replicas)
+    groups = [('replication factor', len(replicas)) if by_factor else topic for topic, dummy, replicas in partitions]
+    for group, (dummy, dummy, replicas) in zip(groups, partitions):
+        units[group] = units.get(group, 0) + len(replicas)
 
     source, sink = 0, 1
     per_partition = 1 + (len(rack_names) if rack_of else 0)
     network = _Network(2 + len(brokers) * (1 + len(units)) + len(partitions) * per_partition)
     topic_node, first_partition = _counters(network, units, brokers, sink, 2, topic_weight, broker_weight)
     chosen = []
-    for i, (topic, dummy, replicas) in enumerate(partitions):
+    for i, (group, (dummy, dummy, replicas)) in enumerate(zip(groups, partitions)):
         node = first_partition + i * per_partition
         network.arc(source, node, len(replicas), 0)
         holders = set(replicas)
@@ -266,7 +274,7 @@ def _place(partitions, brokers, rack_of, pins=None):
                 cost = (0 if broker == replicas[0] else follower) if broker in holders else move
                 if i in pins and pins[i] != broker:
                     cost += pin_weight
-                arcs.append((broker, network.arc(via, topic_node[topic, broker], 1, cost)))
+                arcs.append((broker, network.arc(via, topic_node[group, broker], 1, cost)))
         chosen.append(arcs)
     network.solve(source, sink)
     return [sorted(broker for broker, index in arcs if network.flow(index)) for arcs in chosen]
@@ -376,9 +384,11 @@ def _score(candidate):
 def _step(partitions, brokers, rack_of):
     """The best candidate for partitions ([(topic, partition, replicas now)]), and whether it is
     settled: the exact placement with leaders spread within one, which planning from it again
-    gives back unchanged. When its leaders cannot be spread, a placement with leaders picked
-    first (anywhere) and pinned, and the placement as it is (when valid) compete on the score;
-    the winner is not settled: plan_reassignment plans again from it until nothing changes."""
+    gives back unchanged. When its leaders cannot be spread, placements with leaders picked
+    first (anywhere: among the replicas of that placement, or of now) and pinned, a placement
+    that spreads each replication factor, and the placement as it is (when valid: it keeps each
+    round from getting worse) compete on the score; the winner is not settled:
+    plan_reassignment plans again from it until nothing changes."""
     best = _candidate(partitions, _place(partitions, brokers, rack_of), brokers, rack_of)
     if not best[0][2]:
         return best, True
@@ -388,6 +398,9 @@ def _step(partitions, brokers, rack_of):
         leaders = _lead(partitions, lists, brokers, anywhere=True)
         pinned = _place(partitions, brokers, rack_of, pins=dict(enumerate(leaders)))
         best = min(best, _candidate(partitions, pinned, brokers, rack_of), key=_score)
+    if len(set(len(replicas) for dummy, dummy, replicas in partitions)) > 1:
+        best = min(best, _candidate(partitions, _place(partitions, brokers, rack_of, by_factor=True), brokers,
+                                    rack_of), key=_score)
     if all(len(chosen) == len(replicas) and set(chosen) <= set(brokers)
            for chosen, (dummy, dummy, replicas) in zip(now, partitions)):
         best = min(best, _candidate(partitions, now, brokers, rack_of), key=_score)
@@ -427,8 +440,9 @@ def plan_reassignment(assignment, brokers, racks=None, exclude=()):
     partitions share one replication factor r (a placement within one leaves every broker
     between r * floor(P / N) and r * ceil(P / N) replicas, so a leadership of 1/r per replica is
     within one, and a bipartite assignment has a whole solution whenever it has a fractional
-    one). With mixed replication factors the fallback may be needed; its moves are the fewest it
-    found, which a search over every placement sometimes beats by one.
+    one). With mixed replication factors the fallback may be needed: its moves are the fewest it
+    found, which a search over every placement sometimes beats by one, and a topic may be left
+    two apart on some broker where the search would find it within one.
     """
     excluded = set(exclude)
     allowed = sorted(set(brokers) - excluded)
