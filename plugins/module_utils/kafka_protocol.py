@@ -36,6 +36,11 @@ try:
         IncrementalAlterConfigsRequest,
         UpdateFeaturesRequest,
     )
+    from kafka.protocol.admin.topics import (
+        AlterPartitionReassignmentsRequest,
+        ElectLeadersRequest,
+        ListPartitionReassignmentsRequest,
+    )
     from kafka.protocol.metadata import ApiVersionsRequest, MetadataRequest
     from kafka.version import __version__ as KAFKA_PYTHON_VERSION
     from kafka.protocol import api_data as _kafka_api_data
@@ -50,12 +55,16 @@ DESCRIBE_ACLS = 29
 CREATE_ACLS = 30
 DELETE_ACLS = 31
 DESCRIBE_CONFIGS = 32
+ELECT_LEADERS = 43
 INCREMENTAL_ALTER_CONFIGS = 44
+ALTER_PARTITION_REASSIGNMENTS = 45
+LIST_PARTITION_REASSIGNMENTS = 46
 DESCRIBE_USER_SCRAM_CREDENTIALS = 50
 ALTER_USER_SCRAM_CREDENTIALS = 51
 DESCRIBE_QUORUM = 55
 UPDATE_FEATURES = 57
 DESCRIBE_CLUSTER = 60
+UNREGISTER_BROKER = 64
 ADD_RAFT_VOTER = 80
 REMOVE_RAFT_VOTER = 81
 UNREGISTER_CONTROLLER = 94  # as Kafka 4.4 numbers it (its UnregisterControllerRequestData)
@@ -78,9 +87,18 @@ SCRAM_MECHANISMS = {'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2}
 _SCRAM_HASHES = {'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512'}
 
 # Config codes (DescribeConfigs, IncrementalAlterConfigs).
+CONFIG_RESOURCE_TOPIC = 2
 CONFIG_RESOURCE_BROKER = 4  # with the name '' it is the cluster-wide default of every broker
+CONFIG_SOURCE_DYNAMIC_TOPIC = 1  # a value set on one topic
+CONFIG_SOURCE_DYNAMIC_BROKER = 2  # a value set on one broker
 CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER = 3  # a value set for every broker of the cluster at once
 CONFIG_OPERATION_SET = 0
+CONFIG_OPERATION_DELETE = 1
+
+# Leader elections (ElectLeaders): the partition's first replica, the preferred leader.
+ELECTION_PREFERRED = 0
+# ElectLeaders' answer for a partition whose preferred replica leads already: nothing to do.
+ELECTION_NOT_NEEDED = 84
 
 # Feature versions (ApiVersions, UpdateFeatures). ApiVersions carries the features in tagged fields
 # from version 3; version 4 also lists the features whose lowest supported level is 0
@@ -94,8 +112,9 @@ FEATURE_UPGRADE_TYPES = dict(UPGRADE=1, SAFE_DOWNGRADE=2)
 
 # Requests kafka-python 3.0.12 does not define, declared here in the JSON schema language of
 # Kafka's clients/src/main/resources/common/message (the form kafka-python builds its own
-# classes from): the dynamic quorum's voter changes (KIP-853) and, from Kafka 4.4, the removal of a
-# controller's registration. Only the fields and versions the collection sends or reads.
+# classes from): the dynamic quorum's voter changes (KIP-853), the removal of a broker's
+# registration (KIP-631) and, from Kafka 4.4, of a controller's. Only the fields and versions the
+# collection sends or reads.
 def _field(name, kind, versions='0+', **extra):
     return dict(name=name, type=kind, versions=versions, **extra)
 
@@ -120,6 +139,10 @@ _SCHEMAS = {
                                         fields=[_field('ControllerId', 'int32')]),
     'UnregisterControllerResponse': dict(apiKey=UNREGISTER_CONTROLLER, type='response', validVersions='0',
                                          fields=_ANSWER_FIELDS),
+    'UnregisterBrokerRequest': dict(apiKey=UNREGISTER_BROKER, type='request', validVersions='0',
+                                    fields=[_field('BrokerId', 'int32')]),
+    'UnregisterBrokerResponse': dict(apiKey=UNREGISTER_BROKER, type='response', validVersions='0',
+                                     fields=_ANSWER_FIELDS),
 }
 
 
@@ -224,12 +247,56 @@ def describe_configs_request(resource_type, resource_name, names):
 
 def incremental_alter_configs_request(resource_type, resource_name, values):
     """IncrementalAlterConfigs (API key 44): SET each {name: value} of one resource, others untouched."""
+    return alter_configs_request([(resource_type, resource_name, values)])
+
+
+def alter_configs_request(changes):
+    """IncrementalAlterConfigs (API key 44) of several resources: changes is [(resource type,
+    resource name, {config: value})]; a value of None DELETEs the config (back to its default),
+    any other is SET. Configs not named are untouched."""
     resource = IncrementalAlterConfigsRequest.AlterConfigsResource
-    configs = [resource.AlterableConfig(name=name, config_operation=CONFIG_OPERATION_SET, value=value)
-               for name, value in sorted(values.items())]
-    return IncrementalAlterConfigsRequest(
-        resources=[resource(resource_type=resource_type, resource_name=resource_name, configs=configs)],
-        validate_only=False)
+    return IncrementalAlterConfigsRequest(validate_only=False, resources=[resource(
+        resource_type=resource_type, resource_name=resource_name, configs=[resource.AlterableConfig(
+            name=name, value=value,
+            config_operation=CONFIG_OPERATION_SET if value is not None else CONFIG_OPERATION_DELETE)
+            for name, value in sorted(values.items())])
+        for resource_type, resource_name, values in changes])
+
+
+def describe_many_configs_request(resources, names):
+    """DescribeConfigs (API key 32) of the named configs of several resources [(type, name)]."""
+    resource = DescribeConfigsRequest.DescribeConfigsResource
+    return DescribeConfigsRequest(include_synonyms=False, resources=[
+        resource(resource_type=resource_type, resource_name=resource_name, configuration_keys=list(names))
+        for resource_type, resource_name in resources])
+
+
+def alter_reassignments_request(target, timeout_ms):
+    """AlterPartitionReassignments (API key 45): target is {topic: {partition: [replicas, the
+    first the preferred leader]}}. Kafka adds the new replicas, waits until they are in sync, then
+    drops the old ones: the controller carries it on after the answer."""
+    topic = AlterPartitionReassignmentsRequest.ReassignableTopic
+    return AlterPartitionReassignmentsRequest(timeout_ms=timeout_ms, topics=[topic(name=name, partitions=[
+        topic.ReassignablePartition(partition_index=partition, replicas=list(replicas))
+        for partition, replicas in sorted(target[name].items())]) for name in sorted(target)])
+
+
+def list_reassignments_request(timeout_ms):
+    """ListPartitionReassignments (API key 46) of every partition being reassigned."""
+    return ListPartitionReassignmentsRequest(timeout_ms=timeout_ms, topics=None)
+
+
+def elect_leaders_request(partitions, timeout_ms):
+    """ElectLeaders (API key 43, preferred replica) of partitions {topic: [partition]}."""
+    topic = ElectLeadersRequest.TopicPartitions
+    return ElectLeadersRequest(election_type=ELECTION_PREFERRED, timeout_ms=timeout_ms, min_version=1,
+                               topic_partitions=[topic(topic=name, partitions=sorted(partitions[name]))
+                                                 for name in sorted(partitions)])
+
+
+def unregister_broker_request(broker_id):
+    """UnregisterBroker (API key 64): drop the registration of a broker that was stopped for good."""
+    return _MESSAGES['UnregisterBrokerRequest'](broker_id=broker_id)
 
 
 def describe_acls_request():

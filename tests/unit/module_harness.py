@@ -20,6 +20,11 @@ from kafka.protocol.admin import (
     IncrementalAlterConfigsResponse,
     UpdateFeaturesResponse,
 )
+from kafka.protocol.admin.topics import (
+    AlterPartitionReassignmentsResponse,
+    ElectLeadersResponse,
+    ListPartitionReassignmentsResponse,
+)
 from kafka.protocol.metadata import ApiVersionsResponse, MetadataResponse
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_protocol as kp
@@ -309,3 +314,205 @@ def remove_raft_voter_response(error_code=0, error_message=None, version=None):
 
 def unregister_controller_response(error_code=0, error_message=None, version=None):
     return _answer_of('UnregisterControllerResponse', error_code, error_message, version)
+
+
+def unregister_broker_response(error_code=0, error_message=None, version=None):
+    return _answer_of('UnregisterBrokerResponse', error_code, error_message, version)
+
+
+# --- Moving data (kafka_partition_reassignment, kafka_preferred_leaders, kafka_broker_registration) ----------
+
+def reassignment_response(request, errors=None, error_code=0, error_message=None):
+    """The answer to an AlterPartitionReassignments request: errors {(topic, partition): code},
+    every other partition accepted."""
+    errors = errors or {}
+    topic = AlterPartitionReassignmentsResponse.ReassignableTopicResponse
+    return wire(AlterPartitionReassignmentsResponse(
+        throttle_time_ms=0, allow_replication_factor_change=True, error_code=error_code, error_message=error_message,
+        responses=[topic(name=t.name, partitions=[topic.ReassignablePartitionResponse(
+            partition_index=p.partition_index, error_code=errors.get((t.name, p.partition_index), 0),
+            error_message='refused' if (t.name, p.partition_index) in errors else None) for p in t.partitions])
+            for t in request.topics]))
+
+
+def list_reassignments_response(ongoing=None, error_code=0):
+    """ongoing: {(topic, partition): (replicas, adding, removing)} being reassigned."""
+    topic = ListPartitionReassignmentsResponse.OngoingTopicReassignment
+    grouped = {}
+    for (name, index), (replicas, adding, removing) in sorted((ongoing or {}).items()):
+        grouped.setdefault(name, []).append(topic.OngoingPartitionReassignment(
+            partition_index=index, replicas=list(replicas), adding_replicas=list(adding),
+            removing_replicas=list(removing)))
+    return wire(ListPartitionReassignmentsResponse(
+        throttle_time_ms=0, error_code=error_code, error_message=None,
+        topics=[topic(name=name, partitions=parts) for name, parts in sorted(grouped.items())]))
+
+
+def elect_leaders_response(request, errors=None, error_code=0):
+    """The answer to an ElectLeaders request: errors {(topic, partition): code}, every other
+    partition elected."""
+    errors = errors or {}
+    result = ElectLeadersResponse.ReplicaElectionResult
+    return wire(ElectLeadersResponse(throttle_time_ms=0, error_code=error_code, replica_election_results=[result(
+        topic=t.topic, partition_result=[result.PartitionResult(
+            partition_id=p, error_code=errors.get((t.topic, p), 0), error_message=None) for p in t.partitions])
+        for t in request.topic_partitions]))
+
+
+def many_configs_response(resources):
+    """A DescribeConfigs answer of several resources: [(resource type, name, {config: (value, source)})]."""
+    result = DescribeConfigsResponse.DescribeConfigsResult
+    return wire(DescribeConfigsResponse(throttle_time_ms=0, results=[result(
+        error_code=0, error_message=None, resource_type=resource_type, resource_name=name,
+        configs=[result.DescribeConfigsResourceResult(name=config, value=value, read_only=False, config_source=source,
+                                                      is_sensitive=False, synonyms=[], config_type=0,
+                                                      documentation=None)
+                 for config, (value, source) in sorted(configs.items())])
+        for resource_type, name, configs in resources]))
+
+
+def alter_many_configs_response(request, error_code=0, error_message=None):
+    """The answer to an IncrementalAlterConfigs request of several resources, each with error_code."""
+    response = IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
+    return wire(IncrementalAlterConfigsResponse(throttle_time_ms=0, responses=[response(
+        error_code=error_code, error_message=error_message, resource_type=r.resource_type,
+        resource_name=r.resource_name) for r in request.resources]))
+
+
+class MovingCluster(object):
+    """The partitions, brokers and dynamic configs of a fake cluster that answers every request of
+    kafka_movement.py, and changes as Kafka would.
+
+    assignment: {topic: {partition: [replicas, the first preferred]}}; each partition is led by
+    its preferred replica and in sync unless `leaders` or `isr` ({topic: {partition: ...}}) say
+    otherwise. brokers: {id: fenced}; Metadata lists the unfenced ones.
+
+    A reassignment completes when submitted (the replicas all in sync, the leader kept if it stays
+    a replica), or after `lag` ListPartitionReassignments that show it ongoing; the partitions in
+    `stuck` never complete. refuse_reassignment: {(topic, partition): code} answered instead.
+    ElectLeaders moves leadership to an in-sync preferred replica (ELECTION_NOT_NEEDED when it
+    leads, PREFERRED_LEADER_NOT_AVAILABLE when it is out of sync). configs: {(resource type,
+    name): {config: value}} of the dynamic configs set, topics (source 1) or cluster-wide (3)."""
+
+    PREFERRED_LEADER_NOT_AVAILABLE = 80
+
+    def __init__(self, assignment, brokers=None, leaders=None, isr=None, configs=None):
+        self.assignment = dict((t, dict((p, list(r)) for p, r in parts.items())) for t, parts in assignment.items())
+        if brokers is None:
+            brokers = dict((b, False) for parts in assignment.values() for r in parts.values() for b in r)
+        self.brokers = dict(brokers)
+        self.leaders = dict((t, dict((p, r[0]) for p, r in parts.items())) for t, parts in self.assignment.items())
+        for topic, parts in (leaders or {}).items():
+            self.leaders[topic].update(parts)
+        self.isr = dict((t, dict((p, list(r)) for p, r in parts.items())) for t, parts in self.assignment.items())
+        for topic, parts in (isr or {}).items():
+            self.isr[topic].update(dict((p, list(r)) for p, r in parts.items()))
+        self.configs = dict((key, dict(values)) for key, values in (configs or {}).items())
+        self.ongoing = {}
+        self.lag = 0
+        self.stuck = set()
+        self.refuse_reassignment = {}
+        self.election_errors = {}
+
+    def answer(self, kafka):
+        for name, reply in (('DescribeClusterRequest', self.describe_cluster), ('MetadataRequest', self.metadata),
+                            ('ListPartitionReassignmentsRequest', self.list_reassignments),
+                            ('AlterPartitionReassignmentsRequest', self.reassign),
+                            ('DescribeConfigsRequest', self.describe_configs),
+                            ('IncrementalAlterConfigsRequest', self.alter_configs),
+                            ('ElectLeadersRequest', self.elect), ('UnregisterBrokerRequest', self.unregister)):
+            kafka.answer(name, reply)
+        return self
+
+    def describe_cluster(self, address, request):
+        return cluster_response(brokers=sorted(self.brokers.items()), controller_id=1)
+
+    def metadata(self, address, request):
+        return metadata_response(
+            brokers=sorted(b for b, fenced in self.brokers.items() if not fenced),
+            partitions=[(t, p, self.leaders[t][p], replicas, self.isr[t][p])
+                        for t, parts in sorted(self.assignment.items()) for p, replicas in sorted(parts.items())])
+
+    def _complete(self, topic, partition, target):
+        self.assignment[topic][partition] = list(target)
+        self.isr[topic][partition] = list(target)
+        if self.leaders[topic][partition] not in target:
+            self.leaders[topic][partition] = target[0]
+
+    def reassign(self, address, request):
+        for topic in request.topics:
+            for part in topic.partitions:
+                key = (topic.name, part.partition_index)
+                if key in self.refuse_reassignment:
+                    continue
+                if self.lag or key in self.stuck:
+                    self.ongoing[key] = [list(part.replicas), self.lag]
+                else:
+                    self._complete(topic.name, part.partition_index, part.replicas)
+        return reassignment_response(request, self.refuse_reassignment)
+
+    def list_reassignments(self, address, request):
+        shown = {}
+        for key, entry in sorted(self.ongoing.items()):
+            target, left = entry
+            if left <= 0 and key not in self.stuck:
+                self._complete(key[0], key[1], target)
+                del self.ongoing[key]
+                continue
+            entry[1] -= 1
+            before = self.assignment[key[0]][key[1]]
+            shown[key] = (before + [b for b in target if b not in before], [b for b in target if b not in before],
+                          [b for b in before if b not in target])
+        return list_reassignments_response(shown)
+
+    def describe_configs(self, address, request):
+        resources = []
+        for resource in request.resources:
+            set_now = self.configs.get((resource.resource_type, resource.resource_name), {})
+            source = 1 if resource.resource_type == 2 else 3
+            resources.append((resource.resource_type, resource.resource_name, dict(
+                (name, (value, source)) for name, value in set_now.items() if name in resource.configuration_keys)))
+        return many_configs_response(resources)
+
+    def alter_configs(self, address, request):
+        for resource in request.resources:
+            values = self.configs.setdefault((resource.resource_type, resource.resource_name), {})
+            for config in resource.configs:
+                if config.config_operation == 0:
+                    values[config.name] = config.value
+                else:
+                    values.pop(config.name, None)
+            if not values:
+                del self.configs[(resource.resource_type, resource.resource_name)]
+        return alter_many_configs_response(request)
+
+    def elect(self, address, request):
+        errors = dict(self.election_errors)
+        for topic in request.topic_partitions:
+            for partition in topic.partitions:
+                key = (topic.topic, partition)
+                preferred = self.assignment[topic.topic][partition][0]
+                if key in errors:
+                    continue
+                if self.leaders[topic.topic][partition] == preferred:
+                    errors[key] = 84  # ELECTION_NOT_NEEDED
+                elif preferred in self.isr[topic.topic][partition]:
+                    self.leaders[topic.topic][partition] = preferred
+                else:
+                    errors[key] = self.PREFERRED_LEADER_NOT_AVAILABLE
+        return elect_leaders_response(request, errors)
+
+    def unregister(self, address, request):
+        if request.broker_id not in self.brokers:
+            return unregister_broker_response(error_code=102)
+        del self.brokers[request.broker_id]
+        return unregister_broker_response()
+
+
+def instant_wait_for(monkeypatch):
+    """kafka_movement.wait_for on a FakeClock, returned: its clock and sleep are bound when the
+    function is defined, so patching the time module would not reach them."""
+    from ansible_collections.kafkaops.kraft.plugins.module_utils import kafka_movement
+    fake = FakeClock()
+    monkeypatch.setattr(kafka_movement.wait_for, '__defaults__', (1.0, fake.monotonic, fake.sleep))
+    return fake

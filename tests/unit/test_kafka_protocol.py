@@ -189,9 +189,10 @@ VOTER_REQUESTS = [
 
 
 def test_the_voter_request_constants_are_kafkas_api_keys():
-    assert (kp.ADD_RAFT_VOTER, kp.REMOVE_RAFT_VOTER, kp.UNREGISTER_CONTROLLER) == (80, 81, 94)
+    assert (kp.ADD_RAFT_VOTER, kp.REMOVE_RAFT_VOTER, kp.UNREGISTER_CONTROLLER, kp.UNREGISTER_BROKER) == (80, 81, 94, 64)
     assert sorted(kp._MESSAGES) == sorted(kp._SCHEMAS) == [
         'AddRaftVoterRequest', 'AddRaftVoterResponse', 'RemoveRaftVoterRequest', 'RemoveRaftVoterResponse',
+        'UnregisterBrokerRequest', 'UnregisterBrokerResponse',
         'UnregisterControllerRequest', 'UnregisterControllerResponse']
     for name, message in kp._MESSAGES.items():
         assert message.__name__ == name and message.API_KEY == kp._SCHEMAS[name]['apiKey']
