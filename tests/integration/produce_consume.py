@@ -9,6 +9,7 @@ Exit status 0 only when every acknowledged message was read back."""
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -28,6 +29,9 @@ def main():
     parser.add_argument('--timeout', type=float, default=60)
     parser.add_argument('--duration', type=float, default=0,
                         help='spread the sends over this many seconds (to keep producing through a fault)')
+    parser.add_argument('--until-file', default=None,
+                        help='stop sending once this file exists (at the pace --messages/--duration sets, at '
+                             'most --messages): one probe per step of a test, however long the step takes')
     parser.add_argument('--existing', type=int, default=None,
                         help='produce nothing; check that messages 0..N-1 of an earlier run are still there')
     add_security_arguments(parser)
@@ -62,6 +66,7 @@ def main():
 
     if args.existing is not None:
         acked, failed = set(range(args.existing)), []
+        report['sent'] = 0
     else:
         acked, failed = produce(args, servers, report, security)
 
@@ -115,10 +120,13 @@ def produce(args, servers, report, security):
     started = time.monotonic()
     futures = []
     for i in range(args.messages):
+        if i and args.until_file and os.path.exists(args.until_file):
+            break
         pause = started + i * args.duration / args.messages - time.monotonic()
         if pause > 0:
             time.sleep(pause)
         futures.append((i, producer.send(args.topic, key=b'probe', value=str(i).encode())))
+    report['sent'] = len(futures)
     acked, failed = set(), []
     for i, future in futures:
         try:
