@@ -42,8 +42,8 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_state import shape_cluster
 
 # The replication throttle (KIP-73): a rate in bytes/s per broker, which only applies to the
-# replicas each topic lists. The rates are set for every broker at once (the cluster-wide default:
-# a per-broker value would have to be sent to that broker itself).
+# replicas each topic lists. The rates are set once for every broker (the cluster-wide default,
+# one request to any broker); a per-broker value set by someone else takes precedence.
 THROTTLE_RATES = ('leader.replication.throttled.rate', 'follower.replication.throttled.rate')
 THROTTLE_REPLICAS = ('leader.replication.throttled.replicas', 'follower.replication.throttled.replicas')
 CLUSTER_DEFAULT = ''
@@ -75,6 +75,11 @@ def shape_assignment(response):
                 offline=sorted(offline))
 
 
+def server_timeout_ms(params):
+    """Kafka's own deadline for a request, inside ours, so that its answer arrives rather than our timeout."""
+    return int(params['request_timeout'] * 1000 / 2)
+
+
 def read_assignment(params, topics=None):
     """shape_assignment of the cluster's Metadata, restricted to `topics` when given (a missing
     one raises KafkaRefused)."""
@@ -97,8 +102,7 @@ def read_brokers(params):
 
 def ongoing_reassignments(params):
     """['topic-partition'] of the reassignments in progress (ListPartitionReassignments)."""
-    response = ask(params, list_reassignments_request(int(params['request_timeout'] * 1000)),
-                   'ListPartitionReassignments')
+    response = ask(params, list_reassignments_request(server_timeout_ms(params)), 'ListPartitionReassignments')
     return sorted('%s-%s' % (topic['name'], part['partition_index'])
                   for topic in response.get('topics', []) for part in topic.get('partitions', []))
 
@@ -137,11 +141,25 @@ def shape_throttles(response):
 
 def throttles_set(params, topics):
     """The throttle configs set now on `topics` and cluster-wide (left by this module's run, or
-    one that was interrupted), as changes that delete them."""
+    one that was interrupted), as changes that delete them. A resource Kafka does not describe
+    (a topic deleted meanwhile, one the principal may not see) is skipped, not an error."""
     resources = [(CONFIG_RESOURCE_BROKER, CLUSTER_DEFAULT)] + [(CONFIG_RESOURCE_TOPIC, t) for t in sorted(topics)]
-    response = ask(params, describe_many_configs_request(resources, THROTTLE_RATES + THROTTLE_REPLICAS),
-                   'DescribeConfigs of the replication throttle')
+    response = send_request(params, describe_many_configs_request(resources, THROTTLE_RATES + THROTTLE_REPLICAS),
+                            'DescribeConfigs of the replication throttle', refusal=transient_error)
+    response = dict(response, results=[r for r in response.get('results', []) if not r.get('error_code')])
     return shape_throttles(response)
+
+
+def throttle_removal(params, topics, planned):
+    """Changes that delete every throttle config: the ones this run set (planned, deleted even if
+    they cannot be described) and any other found set on `topics` or cluster-wide."""
+    order = [(kind, name) for kind, name, dummy in planned]
+    changes = dict(((kind, name), dict((config, None) for config in configs)) for kind, name, configs in planned)
+    for kind, name, configs in throttles_set(params, topics):
+        if (kind, name) not in changes:
+            order.append((kind, name))
+        changes.setdefault((kind, name), {}).update(configs)
+    return [(kind, name, changes[(kind, name)]) for kind, name in order]
 
 
 def alter_configs(params, changes, step):
@@ -151,7 +169,7 @@ def alter_configs(params, changes, step):
 
 def submit_reassignment(params, target):
     """AlterPartitionReassignments of target {topic: {partition: replicas}}."""
-    ask(params, alter_reassignments_request(target, int(params['request_timeout'] * 1000)),
+    ask(params, alter_reassignments_request(target, server_timeout_ms(params)),
         'AlterPartitionReassignments of %d partition(s)' % sum(len(p) for p in target.values()))
 
 
@@ -224,7 +242,7 @@ def elect_preferred(params, partitions):
 
 def ask_elect(params, partitions):
     # Per-partition codes are judged by elect_preferred; only a top-level one fails the request.
-    response = send_request(params, elect_leaders_request(partitions, int(params['request_timeout'] * 1000)),
+    response = send_request(params, elect_leaders_request(partitions, server_timeout_ms(params)),
                             'ElectLeaders', refusal=lambda r: transient_error(dict(error_code=r.get('error_code'))))
     if response.get('error_code'):
         raise KafkaRefused('ElectLeaders refused: %s' % describe_error(response['error_code']))

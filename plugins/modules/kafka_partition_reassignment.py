@@ -61,7 +61,10 @@ options:
       - Replication throttle while moving, in bytes per second per broker, set as
         C(leader.replication.throttled.rate) and C(follower.replication.throttled.rate) for every
         broker and as the moving replicas of each topic. V(0) moves unthrottled.
-      - The module owns these four configs while it runs and deletes them at the end.
+      - The module owns these four configs while it runs and deletes them at the end, values set
+        before it ran included (an interrupted run's); RV(throttles_removed) lists them. When
+        partitions of the plan are still moving at the end (a batch that timed out), the throttle
+        stays set and the module fails; a re-run waits for them, then removes it.
     type: int
     default: 52428800
   batch_size:
@@ -187,6 +190,7 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_movement impo
     read_brokers,
     submit_reassignment,
     throttle_plan,
+    throttle_removal,
     throttles_set,
     wait_for,
 )
@@ -223,35 +227,54 @@ def in_sync_everywhere(params, excluded):
 
 
 def move(module, plan, all_topics, excluded, progress):
-    """Submit the plan in batches under the throttle; the throttle is deleted in any case.
-    Counts the batches sent in progress['sent']. Returns (batches, throttle configs removed)."""
+    """Submit the plan in batches under the throttle, then delete the throttle, unless partitions
+    of the plan are still moving (a batch that timed out: the cluster carries it on, and a re-run
+    waits for it, then deletes the throttle). progress['sent'] counts the batches sent, one that
+    may have reached Kafka included. Returns (batches, throttle configs removed)."""
     params = module.params
     moves = plan['moves']
     batches = [moves[i:i + params['batch_size']] for i in range(0, len(moves), params['batch_size'])]
-    sent = 0
+    throttle = throttle_plan(moves, params['throttle']) if params['throttle'] > 0 else []
+    planned = set('%s-%s' % (m['topic'], m['partition']) for m in moves)
+    failure = None
     try:
-        if params['throttle'] > 0:
-            alter_configs(params, throttle_plan(moves, params['throttle']), 'IncrementalAlterConfigs of the throttle')
+        alter_configs(params, throttle, 'IncrementalAlterConfigs of the throttle')
         for batch in batches:
             target = {}
             for entry in batch:
                 target.setdefault(entry['topic'], {})[entry['partition']] = entry['after']
             names = set(partition_names(target))
+            progress['sent'] += 1
             submit_reassignment(params, target)
-            sent += 1
-            progress['sent'] = sent
             left = wait_for(lambda: sorted(names & set(ongoing_reassignments(params))), params['timeout'])
             if left:
                 raise KafkaRefused('batch %d of %d did not complete within %s s; still moving: %s (the cluster '
-                                   'carries on; re-run to wait for it)' % (sent, len(batches), params['timeout'], left))
+                                   'carries on; re-run to wait for it)'
+                                   % (progress['sent'], len(batches), params['timeout'], left))
             left = wait_for(lambda: in_sync_everywhere(params, excluded), params['timeout'])
             if left:
                 raise KafkaRefused('after batch %d of %d, partitions are not in sync within %s s: %s'
-                                   % (sent, len(batches), params['timeout'], left))
-    finally:
-        leftovers = throttles_set(params, all_topics)
-        alter_configs(params, leftovers, 'IncrementalAlterConfigs removing the throttle')
-    return sent, leftovers
+                                   % (progress['sent'], len(batches), params['timeout'], left))
+    except (KafkaUnavailable, KafkaRefused) as exc:
+        failure = exc
+    # The throttle goes once nothing of the plan moves any more; what removing it hits is added to
+    # the failure that stopped the moves, never hides it.
+    removed = []
+    try:
+        still = sorted(planned & set(ongoing_reassignments(params))) if progress['sent'] else []
+        if still:
+            problem = ('throttle left set at %s B/s, as %s are still moving: re-run to wait for them and remove it'
+                       % (params['throttle'], still)) if throttle else None
+        else:
+            removed = throttle_removal(params, all_topics, throttle)
+            alter_configs(params, removed, 'IncrementalAlterConfigs removing the throttle')
+            problem = None
+    except (KafkaUnavailable, KafkaRefused) as exc:
+        problem = 'removing the throttle failed (%s): re-run to remove it' % exc
+    if failure is not None or problem:
+        text = '; '.join(str(item) for item in (failure, problem) if item)
+        raise KafkaRefused(text) if failure is None or isinstance(failure, KafkaRefused) else KafkaUnavailable(text)
+    return progress['sent'], removed
 
 
 def main():
@@ -288,11 +311,22 @@ def main():
                 module.fail_json(msg='reassignments already in progress did not complete within %s s: %s'
                                      % (params['timeout'], left), **empty)
         shaped = read_assignment(params, params['topics'])
+        # A partition being reassigned lists its old and new replicas at once: leave it out.
+        moving = set(ongoing if module.check_mode else ongoing_reassignments(params) if ongoing else [])
+        if moving:
+            module.warn('left out of the plan, as they are being reassigned: %s' % sorted(moving))
+        planned_assignment = dict((t, dict((p, r) for p, r in parts.items() if '%s-%s' % (t, p) not in moving))
+                                  for t, parts in shaped['assignment'].items())
         racks = dict((b['broker_id'], b['rack']) for b in cluster['brokers'])
-        plan = plan_reassignment(shaped['assignment'], allowed, racks=racks, exclude=excluded)
-        if plan['problems']:
+        plan = plan_reassignment(planned_assignment, allowed, racks=racks, exclude=excluded)
+        # A replication factor above the brokers left cannot be planned; a spread within one that
+        # racks prevent is the nearest the planner got, and is moved to, with a warning.
+        hard = [problem for problem in plan['problems'] if ' has replication factor ' in problem]
+        if hard:
             module.fail_json(msg='nothing was moved: %s. Add brokers (or lower those topics\' replication factor) '
-                                 'first' % '; '.join(plan['problems']), **empty)
+                                 'first' % '; '.join(hard), **empty)
+        for problem in plan['problems']:
+            module.warn(problem)
         all_topics = sorted(read_assignment(params)['assignment']) if params['topics'] else sorted(shaped['assignment'])
         after = dict((t, dict(parts)) for t, parts in shaped['assignment'].items())
         for entry in plan['moves']:

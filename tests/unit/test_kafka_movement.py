@@ -223,7 +223,7 @@ def test_ongoing_reassignments_are_named_topic_partition(kafka):
         {('orders', 1): ([5, 6, 4, 7], [7], [4]), ('audit', 0): ([4, 5, 6], [6], [4])}))
     assert km.ongoing_reassignments(PARAMS) == ['audit-0', 'orders-1']
     [request] = kafka.requests('ListPartitionReassignmentsRequest')
-    assert request.to_dict() == dict(timeout_ms=10000, topics=None)
+    assert request.to_dict() == dict(timeout_ms=5000, topics=None)
 
 
 def test_ongoing_reassignments_refused(kafka):
@@ -257,7 +257,7 @@ def test_submit_reassignment_sends_the_target_with_kafkas_deadline(kafka):
     cluster = MovingCluster(ORDERS, brokers={4: False, 5: False, 6: False, 7: False}).answer(kafka)
     km.submit_reassignment(PARAMS, {'orders': {1: [5, 6, 7], 0: [7, 5, 6]}})
     [request] = kafka.requests('AlterPartitionReassignmentsRequest')
-    assert request.to_dict()['timeout_ms'] == 10000
+    assert request.to_dict()['timeout_ms'] == 5000
     assert request.to_dict()['topics'] == [dict(name='orders', partitions=[
         dict(partition_index=0, replicas=[7, 5, 6]), dict(partition_index=1, replicas=[5, 6, 7])])]
     assert cluster.assignment == {'orders': {0: [7, 5, 6], 1: [5, 6, 7]}}
@@ -275,7 +275,7 @@ def test_elect_preferred_counts_election_not_needed_as_success(kafka):
         request, {('orders', 0): kp.ELECTION_NOT_NEEDED}))
     assert km.elect_preferred(PARAMS, {'orders': [1, 0]}) == []
     [request] = kafka.requests('ElectLeadersRequest')
-    assert request.to_dict() == dict(election_type=kp.ELECTION_PREFERRED, timeout_ms=10000,
+    assert request.to_dict() == dict(election_type=kp.ELECTION_PREFERRED, timeout_ms=5000,
                                      topic_partitions=[dict(topic='orders', partitions=[0, 1])])
 
 

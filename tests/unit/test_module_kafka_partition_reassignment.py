@@ -123,6 +123,7 @@ def test_moves_under_a_throttle_set_before_and_deleted_after_then_elects(kafka, 
         'MetadataRequest',  # every partition in sync before anything moves
         'IncrementalAlterConfigsRequest', 'AlterPartitionReassignmentsRequest',
         'ListPartitionReassignmentsRequest', 'MetadataRequest',  # the batch completed, every partition in sync
+        'ListPartitionReassignmentsRequest',  # nothing of the plan moves any more
         'DescribeConfigsRequest', 'IncrementalAlterConfigsRequest',  # the throttle deleted
         'MetadataRequest', 'ElectLeadersRequest', 'MetadataRequest']
     assert configs_sent(kafka) == [THROTTLE_SET, THROTTLE_DELETED]
@@ -156,34 +157,41 @@ def test_batches_wait_for_each_reassignment_to_complete(kafka, clock):
     moving = names(kafka)[names(kafka).index('IncrementalAlterConfigsRequest') + 1:]
     assert moving == ['AlterPartitionReassignmentsRequest'] + ['ListPartitionReassignmentsRequest'] * 3 + [
         'MetadataRequest', 'AlterPartitionReassignmentsRequest'] + ['ListPartitionReassignmentsRequest'] * 3 + [
-        'MetadataRequest', 'DescribeConfigsRequest', 'IncrementalAlterConfigsRequest']
+        'MetadataRequest', 'ListPartitionReassignmentsRequest', 'DescribeConfigsRequest', 'IncrementalAlterConfigsRequest']
     assert clock.sleeps == [1.0] * 4 and cluster.configs == {} and cluster.ongoing == {}
 
 
-def test_a_batch_that_does_not_complete_fails_and_the_throttle_is_still_deleted(kafka, clock):
+def test_a_batch_that_does_not_complete_fails_and_leaves_the_throttle_until_a_rerun(kafka, clock):
     cluster = MovingCluster(GROWN, brokers=FOUR_BROKERS).answer(kafka)
     cluster.stuck = {('orders', 2)}
     result = run(dict(batch_size=2, timeout=5))
     assert result['failed'] and result['changed'] and result['msg'] == (
         "partition reassignment stopped after 1 batch(es): KafkaRefused: batch 1 of 2 did not complete within 5.0 s; "
-        "still moving: ['orders-2'] (the cluster carries on; re-run to wait for it)")
-    assert writes(kafka) == ['IncrementalAlterConfigsRequest', 'AlterPartitionReassignmentsRequest',
-                             'IncrementalAlterConfigsRequest']
-    assert names(kafka)[-2:] == ['DescribeConfigsRequest', 'IncrementalAlterConfigsRequest']
-    assert configs_sent(kafka) == [THROTTLE_SET, THROTTLE_DELETED] and cluster.configs == {}
+        "still moving: ['orders-2'] (the cluster carries on; re-run to wait for it); throttle left set at 52428800 "
+        "B/s, as ['orders-2'] are still moving: re-run to wait for them and remove it")
+    # The copy still running keeps its throttle: nothing deletes it under a moving partition.
+    assert writes(kafka) == ['IncrementalAlterConfigsRequest', 'AlterPartitionReassignmentsRequest']
+    assert configs_sent(kafka) == [THROTTLE_SET] and cluster.configs != {}
     assert clock.sleeps == [1.0] * 5
+    # Once it completes, a re-run waits for nothing, moves the rest and removes the throttle.
+    cluster.stuck = set()
+    again = run(dict(batch_size=2, timeout=5))
+    assert not again['failed'] and again['changed'] and cluster.configs == {}
 
 
-def test_a_refused_batch_fails_and_the_throttle_is_still_deleted(kafka):
+def test_a_refused_batch_fails_as_changed_and_the_throttle_is_still_deleted(kafka):
     cluster = MovingCluster(GROWN, brokers=FOUR_BROKERS).answer(kafka)
     cluster.refuse_reassignment = {('orders', 3): 39}
     result = run()
-    assert result['failed'] and result['available'] is True
-    assert result['msg'].startswith('partition reassignment could not be managed: AlterPartitionReassignments of 3 '
-                                    'partition(s) refused: error 39 ')
+    # Kafka applies the partitions of a batch it does not refuse: the run changed the cluster.
+    assert result['failed'] and result['changed'] is True and result['batches'] == 1
+    assert result['msg'].startswith('partition reassignment stopped after 1 batch(es): KafkaRefused: '
+                                    'AlterPartitionReassignments of 3 partition(s) refused: error 39 ')
     assert names(kafka)[4:] == ['IncrementalAlterConfigsRequest', 'AlterPartitionReassignmentsRequest',
-                                'DescribeConfigsRequest', 'IncrementalAlterConfigsRequest']
+                                'ListPartitionReassignmentsRequest', 'DescribeConfigsRequest',
+                                'IncrementalAlterConfigsRequest']
     assert configs_sent(kafka) == [THROTTLE_SET, THROTTLE_DELETED] and cluster.configs == {}
+    assert cluster.assignment['orders'][0] == [4, 7, 6] and cluster.assignment['orders'][3] == [4, 5, 6]
 
 
 def test_without_a_throttle_none_is_set(kafka):
