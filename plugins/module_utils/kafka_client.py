@@ -26,6 +26,7 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
     cluster_request,
     metadata_request,
     quorum_request,
+    registered_controllers_request,
     response_error,
 )
 
@@ -215,6 +216,14 @@ def describe_quorum(params):
 def describe_cluster(params):
     # An error code (a broker still starting, a controller not known yet) is worth asking again.
     return send_request(params, cluster_request(), 'DescribeCluster', refusal=response_error)
+
+
+def describe_registered_controllers(params):
+    """Sorted node IDs of the controllers registered in the metadata (DescribeCluster of the
+    controller endpoints, answered by controllers): a removed controller stays until unregistered."""
+    response = send_request(params, registered_controllers_request(), 'DescribeCluster (controllers)',
+                            refusal=response_error)
+    return sorted(node['broker_id'] for node in response.get('brokers', []))
 
 
 def describe_features(params):

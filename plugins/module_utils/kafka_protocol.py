@@ -175,9 +175,20 @@ def quorum_request():
         topic(topic_name=METADATA_TOPIC, partitions=[topic.PartitionData(partition_index=0)])])
 
 
+# DescribeCluster's endpoint types (version 1+, KIP-919): a controller asked for controllers lists
+# the controllers registered in the metadata.
+ENDPOINT_TYPE_CONTROLLER = 2
+
+
 def cluster_request():
     """DescribeCluster (API key 60), fenced brokers included."""
     return DescribeClusterRequest(include_cluster_authorized_operations=False, include_fenced_brokers=True)
+
+
+def registered_controllers_request():
+    """DescribeCluster (API key 60) of the registered controllers, sent to a controller."""
+    return DescribeClusterRequest(include_cluster_authorized_operations=False, endpoint_type=ENDPOINT_TYPE_CONTROLLER,
+                                  min_version=1)
 
 
 def metadata_request():

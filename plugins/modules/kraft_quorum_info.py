@@ -40,6 +40,13 @@ options:
   not_leader:
     description: A node ID that must not be the leader, to wait for an election away from it.
     type: int
+  registrations:
+    description:
+      - Also ask for the controllers registered in the metadata (DescribeCluster of the controller
+        endpoints, Kafka 3.7+), returned as RV(registered_controller_ids): a controller removed from
+        the quorum stays registered until it is unregistered.
+    type: bool
+    default: false
 seealso:
   - module: kafkaops.kraft.kafka_broker_info
 '''
@@ -151,6 +158,12 @@ max_voter_lag:
   type: int
   returned: when a node answered
   sample: 0
+registered_controller_ids:
+  description: Sorted node IDs of the controllers registered in the metadata, with O(registrations).
+  type: list
+  elements: int
+  returned: with O(registrations), when a node answered
+  sample: [1, 2, 3]
 problems:
   description: The assertions that did not hold on the last attempt.
   type: list
@@ -177,6 +190,7 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import
     KAFKA_COMMON_REQUIRED_TOGETHER,
     check_kafka_python,
     describe_quorum,
+    describe_registered_controllers,
     exit_with_facts,
     kafka_common_argument_spec,
     poll,
@@ -194,6 +208,7 @@ def main():
         expected_voters=dict(type='list', elements='int'),
         max_lag=dict(type='int'),
         not_leader=dict(type='int'),
+        registrations=dict(type='bool', default=False),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_together=KAFKA_COMMON_REQUIRED_TOGETHER, required_if=KAFKA_COMMON_REQUIRED_IF)
@@ -202,6 +217,8 @@ def main():
 
     def collect():
         quorum = shape_quorum(describe_quorum(params), now_ms=int(time.time() * 1000))
+        if params['registrations']:
+            quorum['registered_controller_ids'] = describe_registered_controllers(params)
         return quorum, quorum_problems(quorum, expected_voters=params['expected_voters'],
                                        max_lag=params['max_lag'], not_leader=params['not_leader'])
 

@@ -3,7 +3,7 @@ import pytest
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import KafkaUnavailable
 from ansible_collections.kafkaops.kraft.plugins.modules import kraft_quorum_info
-from ansible_collections.kafkaops.kraft.tests.unit.module_harness import quorum_response, run_module
+from ansible_collections.kafkaops.kraft.tests.unit.module_harness import cluster_response, quorum_response, run_module
 
 CONTROLLERS = dict(bootstrap_servers=['controller-1:9093', 'controller-2:9093'])
 
@@ -63,3 +63,20 @@ def test_a_bug_fails_the_module_even_when_unavailability_is_tolerated(kafka):
     kafka.answer('DescribeQuorumRequest', KeyError('topics'))
     with pytest.raises(KeyError):
         run_module(kraft_quorum_info, dict(CONTROLLERS, fail_on_unavailable=False), check_mode=True)
+
+
+def test_registrations_lists_the_controllers_registered_in_the_metadata(kafka):
+    # Controller 4 left the quorum but is still registered: only DescribeCluster of the controller
+    # endpoints shows it.
+    kafka.answer('DescribeQuorumRequest', quorum_response())
+    kafka.answer('DescribeClusterRequest', cluster_response(brokers=((3, False), (1, False), (2, False), (4, False))))
+    result = run_module(kraft_quorum_info, dict(CONTROLLERS, registrations=True))
+    assert result['available'] and result['registered_controller_ids'] == [1, 2, 3, 4]
+    [request] = kafka.requests('DescribeClusterRequest')
+    assert request.to_dict()['endpoint_type'] == 2
+
+
+def test_without_registrations_no_describe_cluster_is_sent(kafka):
+    kafka.answer('DescribeQuorumRequest', quorum_response())
+    result = run_module(kraft_quorum_info, CONTROLLERS)
+    assert 'registered_controller_ids' not in result and kafka.requests('DescribeClusterRequest') == []
