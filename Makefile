@@ -19,7 +19,7 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness image-debian13 cluster cluster-down test lint unit molecule bench clean
+.PHONY: help venv floor-venv harness image-debian13 cluster cluster-down test lint unit molecule bench clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
@@ -52,6 +52,7 @@ harness: venv
 	bash tests/harness/build-image.sh
 	bash tests/harness/build-kafka-archive.sh
 	KAFKA_VERSION=$(KAFKA_PREVIOUS) bash tests/harness/build-kafka-archive.sh
+	bash tests/harness/fetch-jmx-exporter.sh
 
 # molecule destroy first: it also forgets Molecule's record of containers a killed run left.
 cluster: harness
@@ -72,9 +73,15 @@ cluster-down: venv
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default || true
 	bash tests/harness/cleanup.sh
 
+# promtool (alert rules checks) comes with Debian's prometheus package; its service is not started.
+promtool:
+	command -v promtool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
 # ansible-test's shellcheck test is skipped, not failed, without shellcheck: install it (Debian).
 lint: venv
 	command -v shellcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
+	$(MAKE) promtool
+	promtool check rules prometheus/kafka-alerts.yml
 	yamllint -s .
 	ansible-lint
 	for i in example example-secure; do for p in playbooks/*.yml; do ansible-playbook -i inventories/$$i --syntax-check $$p || exit 1; done; done
@@ -82,8 +89,9 @@ lint: venv
 	antsibull-changelog lint
 	bash tests/harness/ansible-test.sh sanity
 
-unit: venv floor-venv
+unit: venv floor-venv promtool
 	pytest -q tests/unit tests/integration
+	cd prometheus/tests && promtool test rules kafka-alerts.test.yml
 	$(FLOOR_VENV)/bin/python -m pytest -q tests/unit
 	bash tests/harness/ansible-test.sh units
 

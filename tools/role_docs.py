@@ -23,7 +23,7 @@ def render(role):
         if kind == 'list':
             kind = 'list of %s' % option.get('elements', 'str')
         default = '**required**' if option.get('required') else '`%s`' % (
-            yaml.safe_dump(option.get('default'), default_flow_style=True).strip().replace('\n...', '').replace('|', '\\|'))
+            yaml.safe_dump(option.get('default'), default_flow_style=True, width=1000).strip().replace('\n...', '').replace('|', '\\|'))
         description = option.get('description', '')
         if isinstance(description, list):
             description = ' '.join(description)

@@ -14,9 +14,9 @@ description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
     C(kraft_quorum_voters), C(kraft_quorum_bootstrap_servers), C(kraft_decide_quorum), C(kraft_release_of),
     C(kraft_releases_between), C(kraft_releases_to_prune), C(kraft_release_problems), C(kraft_properties), C(kraft_meta_properties),
-    C(kraft_sha512_from_file), C(kraft_stale_dirs).
+    C(kraft_sha512_from_file), C(kraft_stale_dirs), C(kraft_data_paths).
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
-    plugins/plugin_utils/kraft_cluster.py.
+    plugins/plugin_utils/kraft_cluster.py and (C(kraft_data_paths)) plugins/plugin_utils/kraft_metrics.py.
 '''
 
 import base64
@@ -41,6 +41,7 @@ from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster impor
     quorum_voters,
     stale_dirs,
 )
+from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_metrics import data_path_report
 
 
 def kraft_inventory_problems(hostvars, controllers, brokers, allow_small_quorum=False, reformat_hosts=None, durability=None):
@@ -136,4 +137,5 @@ class FilterModule(object):
             'kraft_meta_properties': kraft_meta_properties,
             'kraft_sha512_from_file': kraft_sha512_from_file,
             'kraft_stale_dirs': stale_dirs,
+            'kraft_data_paths': data_path_report,
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Test PKI for the secure scenario, never committed: a CA, one certificate per node (CN = its
 # inventory name, subjectAltName = its address and name), an admin client certificate, and
-# random SCRAM passwords.
+# random SCRAM passwords (and the metrics endpoint's).
 #   make-test-pki.sh <dir> <name>=<ip> [<name>=<ip> ...]
 set -euo pipefail
 dir=$1; shift
@@ -23,7 +23,7 @@ for node in "$@"; do
   issue "${node%%=*}" "IP:${node#*=},DNS:${node%%=*}"
 done
 issue admin "DNS:admin"
-for user in admin broker app intruder; do
+for user in admin broker app intruder metrics; do
   [ -f "$user.password" ] || openssl rand -hex 16 | tr -d '\n' > "$user.password"
 done
 chmod 600 ./*.key ./*.password

@@ -289,7 +289,7 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
         'kraft_quorum_voters', 'kraft_decide_quorum', 'kraft_quorum_bootstrap_servers', 'kraft_properties',
         'kraft_meta_properties', 'kraft_sha512_from_file', 'kraft_stale_dirs', 'kraft_release_of',
-        'kraft_releases_between', 'kraft_releases_to_prune', 'kraft_release_problems'])
+        'kraft_releases_between', 'kraft_releases_to_prune', 'kraft_release_problems', 'kraft_data_paths'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
         'own port, give each of them a different value']
