@@ -452,7 +452,7 @@ def test_check_mode_fails_like_a_normal_run(refused):
 
 # --- An endpoint that did not answer still lists every series asked for ---------------------
 
-def test_bug_unavailable_endpoint_lists_every_series_asked_for(serve, refused):
+def test_unavailable_endpoint_lists_every_series_asked_for(serve, refused):
     html = serve(HTML_PAGE)
     result = scrape([refused, html.endpoint], series=SERIES, fail_on_unavailable=False)
     for endpoint in (refused, html.endpoint):

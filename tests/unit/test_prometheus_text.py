@@ -357,18 +357,18 @@ def test_select_a_name_given_twice_lists_its_samples_once():
 # --- Lines the format allows or forbids that an easy parser gets wrong -------------------------
 
 @pytest.mark.parametrize('char', ['\r', '\x0b', '\x0c', '\x1c', '\x85', '\u2028', '\u2029'])
-def test_bug_line_separators_other_than_newline_inside_a_label_value(char):
+def test_line_separators_other_than_newline_inside_a_label_value(char):
     text = 'kafka_server_client_quota_throttle_time{client_id="app%sone"} 0.0\n' % char
     assert parse_samples(text) == [('kafka_server_client_quota_throttle_time', {'client_id': 'app%sone' % char}, 0.0)]
 
 
-def test_bug_line_separator_inside_help_text():
+def test_line_separator_inside_help_text():
     text = '# HELP m Bytes\u2028per second\n# TYPE m gauge\nm 1\n'
     assert parse_samples(text) == [('m', {}, 1.0)]
 
 
 @pytest.mark.parametrize('line', ['m {a="x"} 1', 'm{a = "x"} 1', 'm{a= "x"} 1'])
-def test_bug_blanks_between_tokens(line):
+def test_blanks_between_tokens(line):
     assert parse_samples(line) == [('m', {'a': 'x'}, 1.0)]
 
 
@@ -378,6 +378,6 @@ def test_bug_blanks_between_tokens(line):
     'm{a="x"b="y"} 1',              # labels without the comma between them
     '{a="x"} 1',                    # no metric name
 ])
-def test_bug_malformed_lines_accepted(line):
+def test_malformed_lines_refused(line):
     with pytest.raises(ValueError, match='^line 1 is not a sample'):
         parse_samples(line)
