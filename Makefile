@@ -99,7 +99,7 @@ unit: venv floor-venv promtool
 image-debian13: harness
 	bash tests/harness/build-image.sh trixie
 
-molecule: harness floor-venv image-debian13
+molecule: harness floor-venv image-debian13 promtool
 	bash tests/harness/cleanup.sh
 	set -e; for s in $(SCENARIOS); do \
 	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) KRAFT_TEST_IMAGE_DEBIAN13=$(IMAGE_TAG_DEBIAN13) molecule test -s $$s \

@@ -49,6 +49,8 @@ def test_rules_render_and_compile(role):
     assert config['lowercaseOutputLabelNames'] is True and 'httpServer' not in config
     for rule in config['rules']:
         re.compile(rule['pattern'])
+        # Unanchored at the end: an attribute pattern must not also match a longer attribute name.
+        assert not re.search(r'QueueTimeMs\\?\.p99$', rule['pattern']), rule['pattern']
         assert rule['type'] in ('GAUGE', 'COUNTER')
         assert re.match(r'^kafka_[a-z0-9_$]+$', rule['name']), rule['name']
     assert len({r['pattern'] for r in config['rules']}) == len(config['rules'])
@@ -115,7 +117,7 @@ def test_the_report_names_each_path_and_the_nodes_that_did_not_answer():
             'kafka_server_messages_in_total': [sample(500)],
             'kafka_network_request_total_time_ms': [sample(3.5, request='Produce', stat='99thPercentile'),
                                                     sample(1, request='Produce', stat='Mean')],
-            'kafka_server_forwarding_queue_time_ms_p99': [sample(0.5)]}),
+            'kafka_server_forwarding_queue_length': [sample(2)]}),
         'b2:7071': dict(available=False, error='URLError'),
     }
     lines = kraft_metrics.data_path_report(endpoints, {1: 'c1:7071', 2: 'c2:7071'}, {4: 'b1:7071', 5: 'b2:7071'})
@@ -128,7 +130,8 @@ def test_the_report_names_each_path_and_the_nodes_that_did_not_answer():
         "requests from brokers to the controllers (totals): {'BrokerHeartbeat': 42}",
         'broker-to-broker replication: 1 under-replicated partition(s), 2 ISR shrink(s), 1000 bytes replicated in',
         'client produce/fetch: 500 message(s) in; p99 Produce 3.5 ms, FetchConsumer n/a ms (slowest broker)',
-        "forwarded admin requests: served by the controllers {'CreateTopics': 3}; p99 forwarding queue time 0.5 ms",
+        "forwarded admin requests: served by the controllers {'CreateTopics': 3}; waiting in the brokers' forwarding "
+        "queues 2",
     ]
 
 
@@ -137,3 +140,30 @@ def test_two_active_controllers_are_both_named():
                      for i in (1, 2))
     lines = kraft_metrics.data_path_report(endpoints, {1: 'c1', 2: 'c2'}, {})
     assert lines[0] == 'controller leader election: 2 active controller(s) [1, 2] among 2 controller(s) reporting'
+
+
+def matching_names(config, line):
+    """The name of the first rule whose pattern matches, as the exporter wraps it (^.*(?:p).*$)."""
+    for rule in config['rules']:
+        match = re.match(r'^.*(?:%s).*$' % rule['pattern'], line)
+        if match:
+            name = rule['name']
+            for index, group in enumerate(match.groups(), 1):
+                name = name.replace('$%d' % index, group or '')
+            return re.sub(r'[^a-zA-Z0-9_:]', '_', name)
+    return None
+
+
+@pytest.mark.parametrize('line, expected', [
+    ('kafka.server<type=ForwardingManager><>QueueTimeMs.p99: 3.0', 'kafka_server_forwarding_queue_time_ms_p99'),
+    ('kafka.server<type=ForwardingManager><>QueueTimeMs.p999: 9.0', None),
+    ('kafka.server<type=ReplicaManager, name=UnderReplicatedPartitions><>Value: 0', 'kafka_server_under_replicated_partitions'),
+    ('kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec><>Count: 5', 'kafka_server_messages_in'),
+    ('kafka.server<type=BrokerTopicMetrics, name=MessagesInPerSec, topic=orders><>Count: 5', None),
+    ('kafka.server<type=raft-metrics><>high-watermark: 12.0', 'kafka_raft_high_watermark'),
+    ('kafka.server<type=raft-metrics><>current-state: observer', 'kafka_raft_current_state'),
+    ('kafka.server<type=broker-metadata-metrics><>last-applied-record-offset: 300', 'kafka_broker_metadata_last_applied_record_offset'),
+    ('kafka.network<type=RequestMetrics, name=RequestsPerSec, request=Produce, version=11><>Count: 3', 'kafka_network_requests'),
+])
+def test_broker_attributes_map_to_one_series(line, expected):
+    assert matching_names(render('broker'), line) == expected
