@@ -43,7 +43,7 @@ options:
   registrations:
     description:
       - Also ask for the controllers registered in the metadata (DescribeCluster of the controller
-        endpoints, Kafka 3.7+), returned as RV(registered_controller_ids): a controller removed from
+        endpoints, Kafka 3.7+), returned as RV(registered_controller_ids). A controller removed from
         the quorum stays registered until it is unregistered.
     type: bool
     default: false

@@ -225,7 +225,7 @@ def test_several_endpoints_in_host_port_form(serve):
 
 
 def test_endpoints_keep_the_order_given(serve):
-    servers = [serve(BROKER_METRICS) for _ in range(3)]
+    servers = [serve(BROKER_METRICS) for dummy in range(3)]
     endpoints = [servers[2].endpoint, servers[0].endpoint, servers[1].endpoint]
     result = scrape(endpoints)
     assert list(result['endpoints']) == endpoints

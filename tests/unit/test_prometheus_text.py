@@ -102,8 +102,8 @@ def test_jmx_exporter_excerpt_sample_count_skips_help_type_and_blank_lines():
 
 def test_values_are_floats_and_labels_dicts():
     for name, labels, value in parse_samples(JMX_EXPORTER_EXCERPT):
-        assert type(value) is float
-        assert type(labels) is dict
+        assert isinstance(value, float) and not isinstance(value, bool)
+        assert isinstance(labels, dict)
 
 
 def test_empty_exposition_has_no_samples():
