@@ -23,10 +23,17 @@ def _default(name, role='kafka'):
 
 
 def _ports(role, hv):
-    """The ports a node must listen on: the inventory's values, else the roles' defaults."""
+    """The ports a node must listen on: the inventory's values, else the roles' defaults; the
+    metrics endpoint's too, when it is on."""
     if role == 'controller':
-        return {int(hv.get('kafka_controller_port') or _default('kafka_controller_port'))}
-    return {int(hv.get(name) or _default(name, 'kafka_broker')) for name in ('kafka_broker_port', 'kafka_broker_internal_port')}
+        ports = {int(hv.get('kafka_controller_port') or _default('kafka_controller_port'))}
+    else:
+        ports = {int(hv.get(name) or _default(name, 'kafka_broker'))
+                 for name in ('kafka_broker_port', 'kafka_broker_internal_port')}
+    enabled = hv.get('kafka_metrics_enabled', _default('kafka_metrics_enabled'))
+    if enabled in (True, 'true', 'True', 'yes'):
+        ports.add(int(hv.get('kafka_metrics_port') or _default('kafka_metrics_port')))
+    return ports
 
 
 def _nodes():
