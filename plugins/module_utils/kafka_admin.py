@@ -65,17 +65,23 @@ def remove_raft_voter(params, voter_id, directory_id):
     return ask(params, remove_raft_voter_request(params['cluster_id'], voter_id, directory_id), 'RemoveRaftVoter')
 
 
-def unregister_controller(params, controller_id):
-    """UnregisterController (Kafka 4.4+): drop the registration of a controller that left the quorum.
-    True when it was registered, False when it was not (already unregistered); raises as ask()."""
-    response = send_request(params, unregister_controller_request(controller_id), 'UnregisterController',
-                            refusal=transient_error)
-    if response.get('error_code') == CONTROLLER_ID_NOT_REGISTERED:
+def unregister(params, request, step, not_registered_code):
+    """Send an unregistration (UnregisterController, UnregisterBroker). True when the node was
+    registered, False when Kafka answers not_registered_code (already unregistered); raises as
+    ask()."""
+    response = send_request(params, request, step, refusal=transient_error)
+    if response.get('error_code') == not_registered_code:
         return False
     problem = response_error(response)
     if problem:
-        raise KafkaRefused('UnregisterController refused: %s' % problem)
+        raise KafkaRefused('%s refused: %s' % (step, problem))
     return True
+
+
+def unregister_controller(params, controller_id):
+    """UnregisterController (Kafka 4.4+): drop the registration of a controller that left the quorum."""
+    return unregister(params, unregister_controller_request(controller_id), 'UnregisterController',
+                      CONTROLLER_ID_NOT_REGISTERED)
 
 
 def fail_unavailable(module, subject, exc, empty=None):

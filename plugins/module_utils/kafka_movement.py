@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import KafkaRefused, ask
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_admin import KafkaRefused, ask, unregister
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_client import (
     KafkaUnavailable,
     describe_cluster,
@@ -35,7 +35,6 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kafka_protocol impo
     elect_leaders_request,
     list_reassignments_request,
     metadata_request,
-    response_error,
     transient_error,
     unregister_broker_request,
 )
@@ -275,11 +274,4 @@ def elect_until_preferred(params, topics, timeout):
 
 def unregister_broker(params, broker_id):
     """UnregisterBroker: True when it was registered, False when it was not; raises as ask()."""
-    response = send_request(params, unregister_broker_request(broker_id), 'UnregisterBroker',
-                            refusal=transient_error)
-    if response.get('error_code') == BROKER_ID_NOT_REGISTERED:
-        return False
-    problem = response_error(response)
-    if problem:
-        raise KafkaRefused('UnregisterBroker refused: %s' % problem)
-    return True
+    return unregister(params, unregister_broker_request(broker_id), 'UnregisterBroker', BROKER_ID_NOT_REGISTERED)
