@@ -19,13 +19,14 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness image-debian13 cluster cluster-down test lint unit molecule bench clean promtool
+.PHONY: help venv floor-venv harness image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
 	@echo "make cluster-down  remove the local cluster's containers"
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
 	@echo "make bench         deploy, scale, rolling-restart and cluster benchmarks as JSON (~15 min)"
+	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -116,6 +117,13 @@ bench: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py $(BENCH_ARGS) > bench/results/.bench.json
 	mv bench/results/.bench.json bench/results/bench-$$(date +%Y%m%d).json
 	cat bench/results/bench-$$(date +%Y%m%d).json
+
+# What the metrics exporter adds to a first deploy: 3 paired first deploys, off and on.
+bench-metrics: harness
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --metrics-cost 3 > bench/results/.metrics-cost.json
+	mv bench/results/.metrics-cost.json bench/results/metrics-cost-$$(date +%Y%m%d).json
+	cat bench/results/metrics-cost-$$(date +%Y%m%d).json
 
 clean: cluster-down
 	rm -rf $(VENV) .cache

@@ -14,8 +14,12 @@ What it measures, each on fresh systemd containers built from the test image:
                 the second run and a first deploy under Ansible's defaults (pipelining off,
                 5 forks) next to the project's, in the same run on the same machine.
 
+  metrics_cost  (only with --metrics-cost N) what the metrics exporter adds to a first deploy:
+                N paired first deploys of 3+3 with kafka_metrics_enabled false and true, in
+                alternating order, as median, min and max; nothing else is measured then.
+
 Options: --brokers 1,3,5 (scale points; 3 is always measured), --quick (skip the scale points
-and the first deploy under Ansible's defaults). Progress goes to stderr.
+and the first deploy under Ansible's defaults), --metrics-cost N. Progress goes to stderr.
 """
 
 import argparse
@@ -103,13 +107,24 @@ def seconds(duration):
     return round((parse(duration['end']) - parse(duration['start'])).total_seconds(), 1)
 
 
-def playbook(name, inventory, settings=None):
+def spread(values):
+    """Median, min and max of repeated measurements, with the runs themselves."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return dict(median=round(median, 1), min=ordered[0], max=ordered[-1], runs=list(values))
+
+
+def playbook(name, inventory, settings=None, extra_vars=None):
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),
                KRAFT_KAFKA_ARCHIVE=ARCHIVE)
     env.pop('KRAFT_ARCHIVE_MIRROR', None)
     env.update(settings or {})
     started = time.monotonic()
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name],
+    argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
+    if extra_vars:
+        argv += ['-e', json.dumps(extra_vars)]
+    proc = subprocess.run(argv,
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - started
     if proc.returncode != 0:
@@ -126,10 +141,29 @@ def public(result):
     return dict((k, v) for k, v in result.items() if k != 'started')
 
 
-def deploy(brokers, image, workdir, settings=None):
+def deploy(brokers, image, workdir, settings=None, extra_vars=None):
     inventory, members = fresh_cluster(brokers, image, workdir)
-    log('3+%d: containers up; site.yml%s' % (brokers, ' under Ansible defaults' if settings else ''))
-    return inventory, members, playbook('site', inventory, settings)
+    how = (' under Ansible defaults' if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
+    log('3+%d: containers up; site.yml%s' % (brokers, how))
+    return inventory, members, playbook('site', inventory, settings, extra_vars)
+
+
+def metrics_cost(image, workdir, pairs):
+    """First deploys with the exporter off and on, paired and alternating which goes first."""
+    walls = {False: [], True: []}
+    changed = {}
+    for index in range(pairs):
+        for enabled in ((False, True) if index % 2 == 0 else (True, False)):
+            result = deploy(3, image, workdir, extra_vars=dict(kafka_metrics_enabled=enabled))[2]
+            walls[enabled].append(result['wall_seconds'])
+            changed[enabled] = result['changed']
+    off, on = spread(walls[False]), spread(walls[True])
+    return dict(first_deploy_metrics_off=dict(off, changed=changed[False]),
+                first_deploy_metrics_on=dict(on, changed=changed[True]),
+                added_seconds_median=round(on['median'] - off['median'], 1),
+                added_per_pair=[round(b - a, 1) for a, b in zip(walls[False], walls[True])],
+                note='3+3 from bare containers, site.yml wall time; the exporter jar pushed from '
+                     'kafka_jmx_exporter_local_jar as inventories/local does')
 
 
 # --- rolling restart ----------------------------------------------------------------------
@@ -240,11 +274,48 @@ def machine():
                 heaps='controllers 256m, brokers 512m (inventories/local)')
 
 
+def measure_all(report, args, image, workdir):
+    """Every section but metrics_cost, into report."""
+    inventory, members, first = deploy(3, image, workdir)
+    report['deploy'] = dict(first_run=public(first))
+    log('second run')
+    report['deploy']['second_run'] = public(playbook('site', inventory))
+    log('second run under Ansible defaults')
+    second_defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))
+    report['settings'] = dict(second_run=dict(after=report['deploy']['second_run']['wall_seconds'],
+                                              before=second_defaults['wall_seconds'], before_detail=second_defaults))
+    log('facts of all six nodes')
+    report['settings']['fact_gathering_seconds'] = dict(
+        one_setup_on_all_nodes=fact_gathering(inventory),
+        note='what each of the 4 host plays of site.yml would add with gather_facts on; the roles use no facts')
+    log('rolling restart')
+    report['rolling_restart'] = rolling(inventory, members)
+    report['cluster'] = cluster_performance(workdir, members, args.records)
+    report['scale'] = [dict(brokers=3, nodes=6, first_run_seconds=first['wall_seconds'], changed=first['changed'])]
+    if not args.quick:
+        for count in [int(c) for c in args.brokers.split(',') if c.strip() and int(c) != 3]:
+            try:
+                result = deploy(count, image, workdir)[2]
+            except SystemExit as exc:  # keep what was measured; say what failed
+                report['scale'].append(dict(brokers=count, nodes=3 + count, error=str(exc)))
+                continue
+            row = dict(brokers=count, nodes=3 + count, first_run_seconds=result['wall_seconds'],
+                       changed=result['changed'], plays=result['plays'])
+            if count < 3:
+                row['note'] = 'replication factor and min.insync.replicas %d (one broker cannot hold 3 replicas)' % count
+            report['scale'].append(row)
+        report['scale'].sort(key=lambda row: row['brokers'])
+        before = deploy(3, image, workdir, ANSIBLE_DEFAULTS)[2]
+        report['settings']['first_run'] = dict(after=first['wall_seconds'], before=before['wall_seconds'],
+                                               before_detail=public(before))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--brokers', default='1,3,5')
     parser.add_argument('--records', type=int, default=200000)
     parser.add_argument('--quick', action='store_true')
+    parser.add_argument('--metrics-cost', type=int, default=0, metavar='N')
     args = parser.parse_args()
     image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
     workdir = tempfile.mkdtemp(prefix='kraft-bench-')
@@ -252,38 +323,10 @@ def main():
                   project_settings='ansible.cfg: pipelining on, forks 12, gathering explicit (no play gathers facts)',
                   ansible_defaults='ANSIBLE_PIPELINING=False ANSIBLE_FORKS=5')
     try:
-        inventory, members, first = deploy(3, image, workdir)
-        report['deploy'] = dict(first_run=public(first))
-        log('second run')
-        report['deploy']['second_run'] = public(playbook('site', inventory))
-        log('second run under Ansible defaults')
-        second_defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))
-        report['settings'] = dict(second_run=dict(after=report['deploy']['second_run']['wall_seconds'],
-                                                  before=second_defaults['wall_seconds'], before_detail=second_defaults))
-        log('facts of all six nodes')
-        report['settings']['fact_gathering_seconds'] = dict(
-            one_setup_on_all_nodes=fact_gathering(inventory),
-            note='what each of the 4 host plays of site.yml would add with gather_facts on; the roles use no facts')
-        log('rolling restart')
-        report['rolling_restart'] = rolling(inventory, members)
-        report['cluster'] = cluster_performance(workdir, members, args.records)
-        report['scale'] = [dict(brokers=3, nodes=6, first_run_seconds=first['wall_seconds'], changed=first['changed'])]
-        if not args.quick:
-            for count in [int(c) for c in args.brokers.split(',') if c.strip() and int(c) != 3]:
-                try:
-                    result = deploy(count, image, workdir)[2]
-                except SystemExit as exc:  # keep what was measured; say what failed
-                    report['scale'].append(dict(brokers=count, nodes=3 + count, error=str(exc)))
-                    continue
-                row = dict(brokers=count, nodes=3 + count, first_run_seconds=result['wall_seconds'],
-                           changed=result['changed'], plays=result['plays'])
-                if count < 3:
-                    row['note'] = 'replication factor and min.insync.replicas %d (one broker cannot hold 3 replicas)' % count
-                report['scale'].append(row)
-            report['scale'].sort(key=lambda row: row['brokers'])
-            before = deploy(3, image, workdir, ANSIBLE_DEFAULTS)[2]
-            report['settings']['first_run'] = dict(after=first['wall_seconds'], before=before['wall_seconds'],
-                                                   before_detail=public(before))
+        if args.metrics_cost:
+            report['metrics_cost'] = metrics_cost(image, workdir, args.metrics_cost)
+        else:
+            measure_all(report, args, image, workdir)
     finally:
         cleanup()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -29,7 +29,7 @@ attributes:
 options:
   endpoints:
     description:
-      - C(host:port) of each node's endpoint (C(http://) is added and C(/metrics) appended), or
+      - C(host:port) of each node's endpoint (O(scheme) is added and C(/metrics) appended), or
         full URLs.
     type: list
     elements: str
@@ -39,6 +39,13 @@ options:
     type: list
     elements: str
     default: []
+  scheme:
+    description:
+      - How C(host:port) endpoints are reached; C(https) when the roles' C(kafka_metrics_tls) is on
+        (with O(ca_path) the CA that signed the nodes' certificates).
+    type: str
+    choices: [http, https]
+    default: http
   url_username:
     description: Basic-authentication user (C(kafka_metrics_username) of the roles).
     type: str
@@ -73,6 +80,15 @@ EXAMPLES = r'''
     series: [kafka_controller_active_controller_count, kafka_server_under_replicated_partitions]
   delegate_to: localhost
   register: metrics
+
+- name: The same over HTTPS with basic authentication (kafka_metrics_tls, kafka_metrics_password)
+  kafkaops.kraft.kafka_metrics_info:
+    endpoints: ["ctl-1:7071", "kafka-1:7071"]
+    scheme: https
+    ca_path: /etc/pki/kafka/ca.pem
+    url_username: prometheus
+    url_password: "{{ vault_kafka_metrics_password }}"
+  delegate_to: localhost
 '''
 
 RETURN = r'''
@@ -107,15 +123,15 @@ from ansible.module_utils.urls import open_url
 from ansible_collections.kafkaops.kraft.plugins.module_utils.prometheus_text import parse_samples, select
 
 
-def url_of(endpoint):
-    return endpoint if '://' in endpoint else 'http://%s/metrics' % endpoint
+def url_of(endpoint, scheme='http'):
+    return endpoint if '://' in endpoint else '%s://%s/metrics' % (scheme, endpoint)
 
 
 def scrape(module, endpoint):
     params = module.params
     started = time.monotonic()
     try:
-        response = open_url(url_of(endpoint), url_username=params['url_username'],
+        response = open_url(url_of(endpoint, params['scheme']), url_username=params['url_username'],
                             url_password=params['url_password'], force_basic_auth=bool(params['url_username']),
                             validate_certs=params['validate_certs'], ca_path=params['ca_path'],
                             timeout=params['timeout'])
@@ -138,6 +154,7 @@ def main():
         series=dict(type='list', elements='str', default=[]),
         url_username=dict(type='str'),
         url_password=dict(type='str', no_log=True),
+        scheme=dict(type='str', choices=['http', 'https'], default='http'),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=10),

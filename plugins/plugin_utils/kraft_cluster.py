@@ -178,16 +178,39 @@ def _truthy(value):
     return value is True or str(value).lower() in ('true', 'yes', 'on', '1')
 
 
+# The role defaults (roles/kafka/defaults/main.yml) of the metrics endpoint's variables, for
+# hosts that do not set them: hostvars hold no role defaults. None: kafka_security_enabled's value.
+METRICS_DEFAULTS = {'kafka_metrics_enabled': True, 'kafka_metrics_tls': None, 'kafka_metrics_password': '',
+                    'kafka_metrics_bind_address': ''}
+
+
 def security_problems(hosts, hostvars, exists=os.path.isfile):
     """Secure-mode settings every node needs, checked on the Ansible controller before any host
-    is touched: the same switch everywhere, the PEM files present, passwords usable."""
+    is touched: the same switch everywhere, the PEM files present, passwords usable, and a
+    metrics endpoint that is either served over TLS with basic authentication or bound to an
+    address the user chose."""
     enabled = dict((host, _truthy(hostvars.get(host, {}).get('kafka_security_enabled', False))) for host in hosts)
+
+    def setting(host, name):
+        value = hostvars.get(host, {}).get(name, METRICS_DEFAULTS[name])
+        return enabled[host] if name == 'kafka_metrics_tls' and value is None else value
+
+    exporting = [host for host in hosts if _truthy(setting(host, 'kafka_metrics_enabled'))]
+    problems = ['host %s: kafka_metrics_tls serves the metrics endpoint with the node\'s TLS certificate, which only '
+                'secure mode installs; set kafka_security_enabled: true, or kafka_metrics_tls: false' % host
+                for host in exporting if _truthy(setting(host, 'kafka_metrics_tls')) and not enabled[host]]
     if not any(enabled.values()):
-        return []
+        return problems
     if not all(enabled.values()):
         return ['kafka_security_enabled must be the same on every node: true on %s, false on %s; set it in group_vars/all'
                 % (sorted(h for h in hosts if enabled[h]), sorted(h for h in hosts if not enabled[h]))]
-    problems = []
+    for host in exporting:
+        if not setting(host, 'kafka_metrics_bind_address') and not (
+                _truthy(setting(host, 'kafka_metrics_tls')) and setting(host, 'kafka_metrics_password')):
+            problems.append('host %s: in secure mode the metrics endpoint is served over TLS with basic authentication '
+                            '(kafka_metrics_tls: true and kafka_metrics_password, kept in a vault) or bound to an address '
+                            'you choose (kafka_metrics_bind_address, e.g. on a management network); or set '
+                            'kafka_metrics_enabled: false' % host)
     for host in hosts:
         hv = hostvars.get(host, {})
         for name in ('kafka_tls_ca_file', 'kafka_tls_cert_file', 'kafka_tls_key_file',

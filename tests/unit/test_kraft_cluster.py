@@ -202,7 +202,8 @@ def test_checksum_garbage_is_refused():
 def secure_vars(**extra):
     values = dict(kafka_security_enabled=True, kafka_tls_ca_file='/ca.pem', kafka_tls_cert_file='/n.pem',
                   kafka_tls_key_file='/n.key', kafka_admin_tls_cert_file='/a.pem', kafka_admin_tls_key_file='/a.key',
-                  kafka_admin_password='Adm1n-secret-pw', kafka_inter_broker_password='Br0ker-secret-pw')
+                  kafka_admin_password='Adm1n-secret-pw', kafka_inter_broker_password='Br0ker-secret-pw',
+                  kafka_metrics_password='Metr1cs-secret-pw')
     values.update(extra)
     return values
 
@@ -224,6 +225,45 @@ def test_security_problems_name_host_and_variable_never_the_password():
     assert 'host a: kafka_admin_password must be 12 or more characters' in text
     assert 'short,pw' not in text
     assert 'host b: kafka_tls_ca_file /missing.pem does not exist on the Ansible controller' in text
+
+
+def test_metrics_defaults_mirror_the_role_defaults():
+    import os
+    import yaml
+    root = os.path.join(os.path.dirname(__file__), '..', '..')
+    with open(os.path.join(root, 'roles', 'kafka', 'defaults', 'main.yml')) as handle:
+        defaults = yaml.safe_load(handle)
+    for name, value in kc.METRICS_DEFAULTS.items():
+        assert defaults[name] == ('{{ kafka_security_enabled }}' if value is None else value), name
+
+
+@pytest.mark.parametrize('extra', [
+    dict(kafka_metrics_password=''),                                   # TLS without basic authentication
+    dict(kafka_metrics_tls=False),                                     # basic authentication in clear text
+    dict(kafka_metrics_tls='false', kafka_metrics_password=''),
+])
+def test_secure_mode_refuses_an_open_metrics_endpoint(extra):
+    problems = kc.security_problems(['a', 'b'], {'a': secure_vars(), 'b': secure_vars(**extra)}, exists=lambda p: True)
+    assert len(problems) == 1 and problems[0].startswith('host b: in secure mode the metrics endpoint is served over TLS')
+    assert 'kafka_metrics_bind_address' in problems[0] and 'kafka_metrics_enabled: false' in problems[0]
+    assert 'secret' not in problems[0]
+
+
+@pytest.mark.parametrize('extra', [
+    dict(kafka_metrics_password='', kafka_metrics_bind_address='10.9.0.4'),  # bound to a chosen address
+    dict(kafka_metrics_tls=False, kafka_metrics_bind_address='127.0.0.1'),
+    dict(kafka_metrics_password='', kafka_metrics_enabled=False),          # no endpoint
+    dict(kafka_metrics_tls='true'),
+])
+def test_secure_mode_accepts_tls_with_auth_or_a_chosen_address(extra):
+    assert kc.security_problems(['a'], {'a': secure_vars(**extra)}, exists=lambda p: True) == []
+
+
+def test_metrics_tls_needs_secure_mode():
+    problems = kc.security_problems(['a', 'b'], {'a': {'kafka_metrics_tls': True}, 'b': {}})
+    assert problems == ["host a: kafka_metrics_tls serves the metrics endpoint with the node's TLS certificate, which "
+                        "only secure mode installs; set kafka_security_enabled: true, or kafka_metrics_tls: false"]
+    assert kc.security_problems(['a'], {'a': {'kafka_metrics_tls': True, 'kafka_metrics_enabled': False}}) == []
 
 
 def test_security_switch_must_agree():

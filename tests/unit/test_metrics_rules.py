@@ -16,13 +16,15 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TEMPLATE = os.path.join(ROOT, 'roles', 'kafka', 'templates', 'jmx-exporter.yml.j2')
 
 
-def render(role, password=''):
+def render(role, password='', tls=False):
     env = jinja2.Environment(trim_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters['to_json'] = json.dumps
     with open(TEMPLATE) as handle:
         text = env.from_string(handle.read()).render(
             ansible_managed='managed', kafka_jmx_exporter_version='1.0.1', __kafka_process_role=role,
-            kafka_metrics_password=password, kafka_metrics_username='prometheus')
+            kafka_metrics_password=password, kafka_metrics_username='prometheus', __kafka_metrics_tls=tls,
+            __kafka_metrics_keystore='/etc/kafka/tls/metrics-0123456789abcdef.p12',
+            __kafka_metrics_keystore_password='d1g"est')
     return yaml.safe_load(text)
 
 
@@ -59,6 +61,16 @@ def test_rules_render_and_compile(role):
 def test_basic_auth_only_with_a_password():
     config = render('broker', password='p"w')
     assert config['httpServer']['authentication']['basic'] == {'username': 'prometheus', 'password': 'p"w'}
+    assert 'ssl' not in config['httpServer']
+
+
+@pytest.mark.parametrize('password', ['', 'secret-pw'])
+def test_https_with_the_pkcs12_keystore(password):
+    config = render('controller', password=password, tls=True)
+    assert config['httpServer']['ssl'] == {
+        'keyStore': {'filename': '/etc/kafka/tls/metrics-0123456789abcdef.p12', 'password': 'd1g"est'},
+        'certificate': {'alias': 'metrics'}}
+    assert ('authentication' in config['httpServer']) == bool(password)
 
 
 def test_controllers_and_brokers_get_their_own_series():

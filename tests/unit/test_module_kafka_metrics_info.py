@@ -199,6 +199,11 @@ def test_url_of(endpoint, url):
     assert kafka_metrics_info.url_of(endpoint) == url
 
 
+def test_url_of_https():
+    assert kafka_metrics_info.url_of('ctl-1:7071', 'https') == 'https://ctl-1:7071/metrics'
+    assert kafka_metrics_info.url_of('http://kafka-1:7071/metrics', 'https') == 'http://kafka-1:7071/metrics'
+
+
 # --- Several endpoints ----------------------------------------------------------------------
 
 def test_several_endpoints_in_host_port_form(serve):
