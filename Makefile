@@ -19,7 +19,7 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
+.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
@@ -27,6 +27,7 @@ help:
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
 	@echo "make bench         deploy, scale, rolling-restart and cluster benchmarks as JSON (~15 min)"
 	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
+	@echo "make ee            build the AWX execution environment image from local parts (no registry)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -96,14 +97,20 @@ unit: venv floor-venv promtool
 	$(FLOOR_VENV)/bin/python -m pytest -q tests/unit
 	bash tests/harness/ansible-test.sh units
 
+# The AWX execution environment, built from local parts (tests/harness/build-ee.sh); the ssh
+# scenario runs the job templates' playbooks from inside it. Tag in .cache/ee-image-tag.
+ee: harness
+	bash tests/harness/build-ee.sh
+
 # A target of its own: the molecule recipe reads its tag file when make expands the recipe.
 image-debian13: harness
 	bash tests/harness/build-image.sh trixie
 
-molecule: harness floor-venv image-debian13 promtool
+molecule: harness floor-venv image-debian13 promtool ee
 	bash tests/harness/cleanup.sh
 	set -e; for s in $(SCENARIOS); do \
-	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) KRAFT_TEST_IMAGE_DEBIAN13=$(IMAGE_TAG_DEBIAN13) molecule test -s $$s \
+	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) KRAFT_TEST_IMAGE_DEBIAN13=$(IMAGE_TAG_DEBIAN13) KRAFT_EE_IMAGE=$$(cat .cache/ee-image-tag) \
+	    molecule test -s $$s \
 	    || { bash tests/harness/cleanup.sh; exit 1; }; \
 	done
 	bash tests/harness/cleanup.sh
