@@ -44,7 +44,7 @@ else
     bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || { tail -40 "$work/debootstrap.log"; exit 1; }
   python3 -m pip download --quiet --only-binary=:all: -d "$rootfs/opt/wheelhouse" "${wheels[@]}"
   mount -t proc proc "$rootfs/proc"
-  chroot "$rootfs" /bin/sh -ec '
+  env -u PIP_FIND_LINKS chroot "$rootfs" /bin/sh -ec '
     python3 -m venv /opt/ee-venv
     /opt/ee-venv/bin/pip install --quiet --no-index --find-links /opt/wheelhouse ansible-core ansible-runner
     apt-get clean
