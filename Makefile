@@ -19,7 +19,7 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
+.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics bench-mitogen clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
@@ -27,6 +27,7 @@ help:
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
 	@echo "make bench         deploy, scale, rolling-restart and cluster benchmarks as JSON (~15 min)"
 	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
+	@echo "make bench-mitogen plain Ansible against Mitogen, 3 paired rounds (~15 min)"
 	@echo "make ee            build the AWX execution environment image from local parts (no registry)"
 
 venv: $(VENV)/.installed
@@ -124,6 +125,13 @@ bench: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py $(BENCH_ARGS) > bench/results/.bench.json
 	mv bench/results/.bench.json bench/results/bench-$$(date +%Y%m%d).json
 	cat bench/results/bench-$$(date +%Y%m%d).json
+
+# Plain Ansible against Mitogen: 3 paired rounds of first deploy, second run, rolling restart.
+bench-mitogen: harness
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --mitogen-compare 3 > bench/results/.mitogen.json
+	mv bench/results/.mitogen.json bench/results/mitogen-$$(date +%Y%m%d).json
+	cat bench/results/mitogen-$$(date +%Y%m%d).json
 
 # What the metrics exporter adds to a first deploy: 3 paired first deploys, off and on.
 bench-metrics: harness

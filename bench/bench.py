@@ -17,9 +17,13 @@ What it measures, each on fresh systemd containers built from the test image:
   metrics_cost  (only with --metrics-cost N) what the metrics exporter adds to a first deploy:
                 N paired first deploys of 3+3 with kafka_metrics_enabled false and true, in
                 alternating order, as median, min and max; nothing else is measured then.
+  mitogen_compare  (only with --mitogen-compare N) plain Ansible against Mitogen: N paired
+                rounds of first deploy, second run and rolling restart in each, as median, min
+                and max; nothing else is measured then.
 
 Options: --brokers 1,3,5 (scale points; 3 is always measured), --quick (skip the scale points
-and the first deploy under Ansible's defaults), --metrics-cost N. Progress goes to stderr.
+and the first deploy under Ansible's defaults), --metrics-cost N, --mitogen-compare N. Progress
+goes to stderr.
 """
 
 import argparse
@@ -67,8 +71,9 @@ def cleanup():
     subprocess.run(['bash', os.path.join(ROOT, 'tests', 'harness', 'cleanup.sh')], check=False)
 
 
-def fresh_cluster(brokers, image, workdir):
-    """Bare containers (same settings as molecule/default) and an inventory for them."""
+def fresh_cluster(brokers, image, workdir, host_vars=None):
+    """Bare containers (same settings as molecule/default) and an inventory for them (host_vars:
+    added to every node's variables)."""
     cleanup()
     run(['docker', 'network', 'create', '--subnet', SUBNET, NETWORK])
     members = nodes(brokers)
@@ -88,7 +93,7 @@ def fresh_cluster(brokers, image, workdir):
     groups = {}
     for node in members:
         groups.setdefault(node.group, {'hosts': {}})['hosts'][node.name] = dict(
-            kafka_node_id=node.node_id, kafka_advertised_host=node.address)
+            host_vars or {}, kafka_node_id=node.node_id, kafka_advertised_host=node.address)
     cluster_vars = {}
     if brokers < 3:
         # Fewer brokers than the default replication factor: preflight refuses the defaults.
@@ -141,8 +146,8 @@ def public(result):
     return dict((k, v) for k, v in result.items() if k != 'started')
 
 
-def deploy(brokers, image, workdir, settings=None, extra_vars=None):
-    inventory, members = fresh_cluster(brokers, image, workdir)
+def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None):
+    inventory, members = fresh_cluster(brokers, image, workdir, host_vars)
     how = (' under Ansible defaults' if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
     log('3+%d: containers up; site.yml%s' % (brokers, how))
     return inventory, members, playbook('site', inventory, settings, extra_vars)
@@ -166,6 +171,47 @@ def metrics_cost(image, workdir, pairs):
                      'kafka_jmx_exporter_local_jar as inventories/local does')
 
 
+def mitogen_variant():
+    """Ansible settings and node variables that run the playbooks under Mitogen (README "How
+    fast"): its linear strategy, and the docker connection by its short name, which Mitogen
+    replaces with its own (it does not know the FQCN community.docker.docker)."""
+    try:
+        import ansible_mitogen
+    except ImportError:
+        raise SystemExit('mitogen is not installed beside this Python: pip install -r requirements-dev.txt')
+    strategy = os.path.join(os.path.dirname(ansible_mitogen.__file__), 'plugins', 'strategy')
+    return dict(settings=dict(ANSIBLE_STRATEGY_PLUGINS=strategy, ANSIBLE_STRATEGY='mitogen_linear'),
+                host_vars=dict(ansible_connection='docker'))
+
+
+def mitogen_compare(image, workdir, pairs):
+    """Plain Ansible and Mitogen, paired (alternating which goes first): for each, a first deploy
+    of 3+3 from bare containers, a second run (must change nothing) and a gated rolling restart."""
+    variants = dict(plain=dict(settings=None, host_vars=None), mitogen=mitogen_variant())
+    runs = dict((name, dict(first=[], rerun=[], rolling=[], rerun_changed=[])) for name in variants)
+    for index in range(pairs):
+        for name in (('plain', 'mitogen') if index % 2 == 0 else ('mitogen', 'plain')):
+            variant = variants[name]
+            inventory, members, first = deploy(3, image, workdir, variant['settings'], host_vars=variant['host_vars'])
+            log('%s: second run' % name)
+            second = playbook('site', inventory, variant['settings'])
+            log('%s: rolling restart' % name)
+            roll = rolling(inventory, members, variant['settings'])
+            runs[name]['first'].append(first['wall_seconds'])
+            runs[name]['rerun'].append(second['wall_seconds'])
+            runs[name]['rerun_changed'].append(second['changed'])
+            runs[name]['rolling'].append(roll['wall_seconds'])
+    report = dict((name, dict(first_deploy=spread(r['first']), second_run=spread(r['rerun']),
+                              second_run_changed=r['rerun_changed'], rolling_restart=spread(r['rolling'])))
+                  for name, r in runs.items())
+    report['speedup_median'] = dict(
+        (what, round(report['plain'][what]['median'] / report['mitogen'][what]['median'], 2))
+        for what in ('first_deploy', 'second_run', 'rolling_restart'))
+    report['note'] = ('mitogen 0.3.54, strategy mitogen_linear, ansible_connection docker (plain: '
+                      'community.docker.docker); both with the project\'s ansible.cfg (pipelining, forks 12)')
+    return report
+
+
 # --- rolling restart ----------------------------------------------------------------------
 
 def process_start(name):
@@ -174,9 +220,9 @@ def process_start(name):
                     '--value']).strip())
 
 
-def rolling(inventory, members):
+def rolling(inventory, members, settings=None):
     before = dict((node.name, process_start(node.name)) for node in members)
-    result = playbook('rolling_restart', inventory)
+    result = playbook('rolling_restart', inventory, settings)
     begin_us = int(result['started'] * 1e6)
     end_us = begin_us + int(result['wall_seconds'] * 1e6)
     after = sorted((process_start(node.name), node.name) for node in members)
@@ -316,6 +362,7 @@ def main():
     parser.add_argument('--records', type=int, default=200000)
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--metrics-cost', type=int, default=0, metavar='N')
+    parser.add_argument('--mitogen-compare', type=int, default=0, metavar='N')
     args = parser.parse_args()
     image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
     workdir = tempfile.mkdtemp(prefix='kraft-bench-')
@@ -325,6 +372,8 @@ def main():
     try:
         if args.metrics_cost:
             report['metrics_cost'] = metrics_cost(image, workdir, args.metrics_cost)
+        elif args.mitogen_compare:
+            report['mitogen_compare'] = mitogen_compare(image, workdir, args.mitogen_compare)
         else:
             measure_all(report, args, image, workdir)
     finally:

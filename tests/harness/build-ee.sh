@@ -23,8 +23,8 @@ cache=$root/.cache
 ctx=$cache/ee
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Every Python package the base and the EE build install (ansible-core as requirements-dev.txt pins it).
-wheels=(ansible-core==2.19.14 ansible-runner==2.4.3 kafka-python==3.0.12 bindep==2.14.0 pyyaml==6.0.4
-        packaging==26.4 dumb-init==1.2.5)
+wheels=(ansible-core==2.19.14 ansible-runner==2.4.3 kafka-python==3.0.12 mitogen==0.3.54 bindep==2.14.0
+        pyyaml==6.0.4 packaging==26.4 dumb-init==1.2.5)
 base=kraft-ee-base:$(sha256sum "$0" | cut -c1-12)
 mkdir -p "$ctx"
 

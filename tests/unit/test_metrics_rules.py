@@ -179,3 +179,24 @@ def matching_names(config, line):
 ])
 def test_broker_attributes_map_to_one_series(line, expected):
     assert matching_names(render('broker'), line) == expected
+
+
+def test_the_grafana_dashboard_uses_only_series_the_rules_produce():
+    with open(os.path.join(ROOT, 'prometheus', 'grafana', 'kafka-kraft-dashboard.json')) as handle:
+        dashboard = json.load(handle)
+    panels = dashboard['panels']
+    assert len({p['id'] for p in panels}) == len(panels) >= 9
+    assert {v['name'] for v in dashboard['templating']['list']} == {'datasource', 'cluster'}
+    produced = {'controller': output_names(render('controller')), 'broker': output_names(render('broker'))}
+    for panel in panels:
+        assert panel['targets'] and panel['datasource']['uid'] == '${datasource}'
+        for target in panel['targets']:
+            expr = target['expr']
+            assert 'kafka_cluster="$cluster"' in expr, expr
+            names = set(re.findall(r'\b(kafka_[a-z0-9_]+)\b', expr)) - {'kafka_cluster', 'kafka_role', 'kafka_node_id'}
+            assert names or expr.startswith('up{'), expr
+            role = re.search(r'kafka_role="(controller|broker)"', expr)
+            if role:
+                assert sorted(names - produced[role.group(1)]) == [], expr
+            else:
+                assert sorted(names - produced['controller'] - produced['broker']) == [], expr
