@@ -39,7 +39,8 @@ def test_a_converged_run_from_the_ee(tmp_path):
 
 def test_changes_failures_and_unreachable_hosts_are_counted(tmp_path):
     summary = job(tmp_path, [
-        event('runner_on_ok', task='Template', host='b1', task_path='/src/collections/ansible_collections/kafkaops/kraft/roles/kafka_broker/tasks/configure.yml:2'),
+        event('runner_on_ok', task='Template', host='b1',
+              task_path='/src/collections/ansible_collections/kafkaops/kraft/roles/kafka_broker/tasks/configure.yml:2'),
         event('runner_on_failed', task='Gate', host='b1', ignore_errors=False),
         event('runner_on_failed', task='Probe', host='b2', ignore_errors=True),
         event('runner_on_unreachable', task='Gate', host='b3'),
