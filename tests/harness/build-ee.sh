@@ -22,10 +22,20 @@ root=$(cd "$here/../.." && pwd)
 cache=$root/.cache
 ctx=$cache/ee
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# Every Python package the base and the EE build install (ansible-core as requirements-dev.txt pins it).
-wheels=(ansible-core==2.19.14 ansible-runner==2.4.3 kafka-python==3.0.12 mitogen==0.3.54 bindep==2.14.0
+# Every Python package the base and the EE build install: ansible-core, ansible-runner,
+# kafka-python and mitogen as requirements-dev.txt pins them, and what ansible-builder adds.
+pin() { grep -E "^$1==" "$root/requirements-dev.txt"; }
+wheels=("$(pin ansible-core)" "$(pin ansible-runner)" "$(pin kafka-python)" "$(pin mitogen)" bindep==2.14.0
         pyyaml==6.0.4 packaging==26.4 dumb-init==1.2.5)
-base=kraft-ee-base:$(sha256sum "$0" | cut -c1-12)
+# The wheels are for the base's Python (Debian 12: CPython 3.11, glibc 2.36), whatever runs this;
+# pip takes the manylinux tags given, not the older ones they imply.
+pip_target=(--python-version 3.11 --implementation cp --abi cp311)
+for tag in manylinux_2_36 manylinux_2_34 manylinux_2_28 manylinux_2_17 manylinux2014 manylinux_2_12 manylinux2010; do
+  pip_target+=(--platform "${tag}_$(uname -m)")
+done
+python=$root/.venv/bin/python
+[ -x "$python" ] || python=python3
+base=kraft-ee-base:$( (cat "$0"; printf '%s\n' "${wheels[@]}") | sha256sum | cut -c1-12)
 mkdir -p "$ctx"
 
 if docker image inspect "$base" >/dev/null 2>&1; then
@@ -42,7 +52,7 @@ else
   echo "debootstrap Debian 12 (bookworm) into $rootfs for the EE base (mirror $mirror)"
   debootstrap --variant=minbase --include=python3,python3-venv,openssh-client,ca-certificates \
     bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || { tail -40 "$work/debootstrap.log"; exit 1; }
-  python3 -m pip download --quiet --only-binary=:all: -d "$rootfs/opt/wheelhouse" "${wheels[@]}"
+  "$python" -m pip download --quiet --only-binary=:all: "${pip_target[@]}" -d "$rootfs/opt/wheelhouse" "${wheels[@]}"
   mount -t proc proc "$rootfs/proc"
   env -u PIP_FIND_LINKS chroot "$rootfs" /bin/sh -ec '
     python3 -m venv /opt/ee-venv

@@ -6,14 +6,17 @@ JSON summary and exits non-zero unless the job succeeded with a play recap and n
 
 With --container-image the job runs inside that execution environment, as AWX runs every job:
 ansible-runner's process isolation with docker, the project copied into the private data dir
-(without its collections/ link, so kafkaops.kraft resolves from the EE's installed collection),
-the inventory copied beside it, and a machine credential's user and SSH key (--user, --ssh-key:
-runner hands the key to ssh-agent inside the container).
+as AWX's checkout would hold it (its collections/ link to itself included), the environment
+AWX's job adds (collection and role paths), the inventory copied beside it, and a machine
+credential's user and SSH key (--user, --ssh-key: runner hands the key to ssh-agent inside the
+container). --thin-project copies only playbooks/: a project of playbooks that gets
+kafkaops.kraft from the execution environment alone.
 
   awx_runner.py ... --container-image kraft-ee:<tag> --network kraft-test --mount <dir> \\
       --user deploy --ssh-key <key file>
 """
 import argparse
+import configparser
 import glob
 import json
 import os
@@ -23,12 +26,30 @@ import tempfile
 
 import ansible_runner
 
-# What AWX's project checkout would carry that the job does not use, and collections/, whose
-# link back to the checkout would shadow the EE's installed collection.
-PROJECT_IGNORE = shutil.ignore_patterns('.git', '.venv*', '.cache', 'collections', 'molecule', 'tests', 'bench',
-                                        '__pycache__', '.pytest_cache', '*.tar.gz', '*.tgz')
+# What a checkout of the project holds that is not in git (AWX's would not have it).
+PROJECT_IGNORE = shutil.ignore_patterns('.git', '.venv*', '.cache', '__pycache__', '.pytest_cache', '*.tar.gz', '*.tgz',
+                                        'output')
 # The directory of a role's tasks inside a collection: what a task path is cut at.
 COLLECTION_MARK = '/ansible_collections/kafkaops/kraft/'
+
+
+def awx_path_env(project):
+    """The collection and role paths AWX's job environment sets (RunJob.build_env): the job's
+    requirements directory, the project's ansible.cfg `collections_paths` / `roles_path` when
+    set, then Ansible's defaults. ansible-core 2.19 reads ANSIBLE_COLLECTIONS_PATH only, so the
+    project's ansible.cfg `collections_path`, if any, still decides where collections come from."""
+    config = configparser.ConfigParser()
+    config.read(os.path.join(project, 'ansible.cfg'))
+    env = {}
+    for key, setting, folder, default in (
+            ('ANSIBLE_COLLECTIONS_PATHS', 'collections_paths', 'requirements_collections',
+             '~/.ansible/collections:/usr/share/ansible/collections'),
+            ('ANSIBLE_ROLES_PATH', 'roles_path', 'requirements_roles', '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles')):
+        paths = default.split(':')
+        if config.has_option('defaults', setting):
+            paths = [config.get('defaults', setting)] + paths
+        env[key] = ':'.join(['/runner/' + folder] + paths)
+    return env
 
 
 def read_artifact(private, ident, name):
@@ -73,6 +94,7 @@ def main():
     parser.add_argument('--mount', action='append', default=[], help='host directory mounted read-only at the same path')
     parser.add_argument('--user', help="the machine credential's user (ansible-playbook -u)")
     parser.add_argument('--ssh-key', help="the machine credential's private key file")
+    parser.add_argument('--thin-project', action='store_true', help='copy only playbooks/ into the project')
     parser.add_argument('--ident', default='job')
     args = parser.parse_args()
     private = tempfile.mkdtemp(prefix='awx-job-')
@@ -93,7 +115,12 @@ def main():
             os.chmod(os.path.join(private, 'env', 'ssh_key'), 0o600)
         if args.container_image:
             # AWX's layout: /runner/project (a checkout), /runner/inventory; nothing else of the host.
-            shutil.copytree(args.project, os.path.join(private, 'project'), ignore=PROJECT_IGNORE)
+            project = os.path.join(private, 'project')
+            if args.thin_project:
+                shutil.copytree(os.path.join(args.project, 'playbooks'), os.path.join(project, 'playbooks'))
+            else:
+                shutil.copytree(args.project, project, symlinks=True, ignore=PROJECT_IGNORE)
+            envvars.update(awx_path_env(project))
             shutil.copytree(args.inventory, os.path.join(private, 'inventory'))
             kwargs.update(process_isolation=True, process_isolation_executable='docker',
                           container_image=args.container_image,

@@ -55,3 +55,14 @@ def test_a_job_that_never_reached_its_recap(tmp_path):
     # What a container that exited at once looks like: runner may still say successful.
     summary = job(tmp_path, [], artifacts=False)
     assert summary['recap'] is False and summary['artifact_status'] is None and summary['artifact_rc'] is None
+
+
+def test_awx_path_env_reads_only_the_settings_awx_reads(tmp_path):
+    (tmp_path / 'ansible.cfg').write_text('[defaults]\ncollections_path = ./collections\n')
+    env = awx_runner.awx_path_env(str(tmp_path))
+    assert env['ANSIBLE_COLLECTIONS_PATHS'] == (
+        '/runner/requirements_collections:~/.ansible/collections:/usr/share/ansible/collections')
+    (tmp_path / 'ansible.cfg').write_text('[defaults]\ncollections_paths = ./c\nroles_path = ./r\n')
+    env = awx_runner.awx_path_env(str(tmp_path))
+    assert env['ANSIBLE_COLLECTIONS_PATHS'].split(':')[:2] == ['/runner/requirements_collections', './c']
+    assert env['ANSIBLE_ROLES_PATH'].split(':')[:2] == ['/runner/requirements_roles', './r']
