@@ -153,12 +153,18 @@ def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=No
     return inventory, members, playbook('site', inventory, settings, extra_vars)
 
 
+def alternating(pairs, first, second):
+    """The order of paired runs: first then second, then the other way round, and so on."""
+    for index in range(pairs):
+        yield (first, second) if index % 2 == 0 else (second, first)
+
+
 def metrics_cost(image, workdir, pairs):
     """First deploys with the exporter off and on, paired and alternating which goes first."""
     walls = {False: [], True: []}
     changed = {}
-    for index in range(pairs):
-        for enabled in ((False, True) if index % 2 == 0 else (True, False)):
+    for order in alternating(pairs, False, True):
+        for enabled in order:
             result = deploy(3, image, workdir, extra_vars=dict(kafka_metrics_enabled=enabled))[2]
             walls[enabled].append(result['wall_seconds'])
             changed[enabled] = result['changed']
@@ -189,8 +195,8 @@ def mitogen_compare(image, workdir, pairs):
     of 3+3 from bare containers, a second run (must change nothing) and a gated rolling restart."""
     variants = dict(plain=dict(settings=None, host_vars=None), mitogen=mitogen_variant())
     runs = dict((name, dict(first=[], rerun=[], rolling=[], rerun_changed=[])) for name in variants)
-    for index in range(pairs):
-        for name in (('plain', 'mitogen') if index % 2 == 0 else ('mitogen', 'plain')):
+    for order in alternating(pairs, 'plain', 'mitogen'):
+        for name in order:
             variant = variants[name]
             inventory, members, first = deploy(3, image, workdir, variant['settings'], host_vars=variant['host_vars'])
             log('%s: second run' % name)

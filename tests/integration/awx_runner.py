@@ -17,7 +17,6 @@ kafkaops.kraft from the execution environment alone.
 """
 import argparse
 import configparser
-import glob
 import json
 import os
 import shutil
@@ -134,8 +133,7 @@ def main():
         result = ansible_runner.run(**kwargs)
         summary = summarize(result, private, args.ident)
         if summary['failed_tasks'] or not summary['recap']:
-            summary['stdout_tail'] = ''.join(
-                open(path).read() for path in sorted(glob.glob(os.path.join(private, 'artifacts', args.ident, 'stdout'))))[-4000:]
+            summary['stdout_tail'] = (read_artifact(private, args.ident, 'stdout') or '')[-4000:]
         print(json.dumps(summary))
         ok = (result.status == 'successful' and result.rc == 0 and summary['artifact_status'] == 'successful'
               and summary['artifact_rc'] == 0 and summary['recap'] and not summary['failed_tasks']
