@@ -139,7 +139,24 @@ def playbook(name, inventory, settings=None, extra_vars=None):
     plays = [dict(play=p['play']['name'], seconds=seconds(p['play']['duration'])) for p in result['plays']]
     changed = sum(stats.get('changed', 0) for stats in result['stats'].values())
     tasks = sum(len(p['tasks']) for p in result['plays'])
-    return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, plays=plays, started=started)
+    # ok counts the changed tasks too
+    per_host = dict((host, sum(stats.get(k, 0) for k in ('ok', 'skipped', 'failures')))
+                    for host, stats in result['stats'].items())
+    return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host, plays=plays,
+                profile=profile(result), started=started)
+
+
+def profile(result, top=25):
+    """The run's slowest tasks (the JSON callback's own start and end of each task, all hosts
+    together), with the play each ran in and how many hosts ran it; what they add up to."""
+    rows = []
+    for play in result['plays']:
+        for task in play['tasks']:
+            ran = [h for h, r in task['hosts'].items() if not r.get('skipped')]
+            rows.append(dict(task=task['task']['name'], play=play['play']['name'].split(' - ')[0],
+                             seconds=seconds(task['task']['duration']), hosts=len(ran)))
+    rows.sort(key=lambda row: -row['seconds'])
+    return dict(tasks=len(rows), total_seconds=round(sum(row['seconds'] for row in rows), 1), slowest=rows[:top])
 
 
 def public(result):
