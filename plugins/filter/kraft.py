@@ -14,12 +14,19 @@ description:
   - C(kraft_inventory_problems), C(kraft_listener_problems), C(kraft_decide_cluster_id), C(kraft_new_cluster_id),
     C(kraft_quorum_voters), C(kraft_quorum_bootstrap_servers), C(kraft_decide_quorum), C(kraft_release_of),
     C(kraft_releases_between), C(kraft_releases_to_prune), C(kraft_release_problems), C(kraft_properties), C(kraft_meta_properties),
-    C(kraft_sha512_from_file), C(kraft_stale_dirs), C(kraft_data_paths).
+    C(kraft_sha512_from_file), C(kraft_stale_dirs), C(kraft_data_paths), C(kraft_local_file_digest),
+    C(kraft_directory_specs), C(kraft_file_is).
+  - C(kraft_file_is) tells whether a file as kraft_node_state reported it (sha256, owner, group,
+    mode) already has the content (C(content), text, or C(sha256), a digest) and attributes wanted;
+    the roles skip a C(template) or C(copy) that would change nothing with it.
+  - C(kraft_local_file_digest) is the hex digest (C(sha256) or C(sha512)) of a file on the Ansible
+    controller, or an empty string when there is no such file; the roles check a local archive or jar
+    with it in one C(assert) that runs on the controller, without a C(stat) task per host.
   - Used by the roles and playbooks of kafkaops.kraft; the logic lives in
     plugins/plugin_utils/kraft_cluster.py and (C(kraft_data_paths)) plugins/plugin_utils/kraft_metrics.py.
 '''
 
-import base64
+import hashlib
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -66,14 +73,15 @@ def kraft_decide_cluster_id(discovered, given, expected_node_ids):
     return dict(cluster_id=cluster_id, source=source, problems=problems)
 
 
-def kraft_meta_properties(slurp_results):
-    """slurp results of <dir>/meta.properties -> [{cluster.id, node.id, ..., path}] of the found ones."""
+def kraft_meta_properties(data_dirs):
+    """kraft_node_state's data_dirs ([{path, meta_properties}]) -> [{cluster.id, node.id, ..., path}]
+    of the formatted ones."""
     found = []
-    for result in slurp_results:
-        if result.get('content') is None:
+    for entry in data_dirs:
+        if entry.get('meta_properties') is None:
             continue
-        props = parse_properties(base64.b64decode(result['content']).decode('utf-8', 'replace'))
-        props['path'] = result.get('item')
+        props = parse_properties(entry['meta_properties'])
+        props['path'] = entry.get('path')
         found.append(props)
     return found
 
@@ -119,6 +127,37 @@ def kraft_sha512_from_file(text, name=None):
         raise AnsibleFilterError(str(exc))
 
 
+def kraft_directory_specs(paths, owner, group, mode):
+    """[path] -> [{path, owner, group, mode}]: the same ownership for each directory."""
+    if isinstance(paths, (str, bytes)) or not all(isinstance(path, str) for path in paths):
+        raise AnsibleFilterError('kraft_directory_specs expects a list of paths, got %r' % (paths,))
+    return [dict(path=path, owner=owner, group=group, mode=mode) for path in paths]
+
+
+def kraft_file_is(current, owner, group, mode, content=None, sha256=None):
+    if not current:
+        return False
+    if content is not None:
+        sha256 = hashlib.sha256(str(content).encode('utf-8')).hexdigest()
+    if not sha256:
+        raise AnsibleFilterError('kraft_file_is needs the content or the sha256 wanted')
+    return (current.get('sha256') == str(sha256).lower() and current.get('owner') == owner
+            and current.get('group') == group and current.get('mode') == mode)
+
+
+def kraft_local_file_digest(path, algorithm='sha256'):
+    if algorithm not in ('sha256', 'sha512'):
+        raise AnsibleFilterError('kraft_local_file_digest: algorithm must be sha256 or sha512, not %r' % (algorithm,))
+    digest = hashlib.new(algorithm)
+    try:
+        with open(path, 'rb') as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b''):
+                digest.update(chunk)
+    except (IOError, OSError, TypeError):
+        return ''
+    return digest.hexdigest()
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -138,4 +177,7 @@ class FilterModule(object):
             'kraft_sha512_from_file': kraft_sha512_from_file,
             'kraft_stale_dirs': stale_dirs,
             'kraft_data_paths': data_path_report,
+            'kraft_local_file_digest': kraft_local_file_digest,
+            'kraft_directory_specs': kraft_directory_specs,
+            'kraft_file_is': kraft_file_is,
         }

@@ -329,7 +329,8 @@ def test_the_filter_plugin_offers_every_filter_the_roles_use():
         'kraft_inventory_problems', 'kraft_listener_problems', 'kraft_decide_cluster_id', 'kraft_new_cluster_id',
         'kraft_quorum_voters', 'kraft_decide_quorum', 'kraft_quorum_bootstrap_servers', 'kraft_properties',
         'kraft_meta_properties', 'kraft_sha512_from_file', 'kraft_stale_dirs', 'kraft_release_of',
-        'kraft_releases_between', 'kraft_releases_to_prune', 'kraft_release_problems', 'kraft_data_paths'])
+        'kraft_releases_between', 'kraft_releases_to_prune', 'kraft_release_problems', 'kraft_data_paths',
+        'kraft_local_file_digest', 'kraft_directory_specs', 'kraft_file_is'])
     assert filters['kraft_listener_problems']({'b1': broker(4, port=9093)}) == [
         'host b1: kafka_broker_port and kafka_controller_port share port 9093; every listener of a node needs its '
         'own port, give each of them a different value']
@@ -899,3 +900,55 @@ def test_prune_leaves_what_is_not_a_release_and_has_nothing_to_do_with_few_relea
     assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 5) == []
     assert kc.releases_to_prune(paths, ROOT_DIR + 'kafka_2.13-4.4.0', 1) == unpacked('kafka_2.13-4.3.1')
     assert kc.releases_to_prune([], ROOT_DIR + 'kafka_2.13-4.4.0', 1) == []
+
+
+def test_local_file_digest(tmp_path):
+    import hashlib
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    digest = FilterModule().filters()['kraft_local_file_digest']
+    path = tmp_path / 'kafka.tgz'
+    path.write_bytes(b'x' * (3 << 20))
+    assert digest(str(path)) == hashlib.sha256(b'x' * (3 << 20)).hexdigest()
+    assert digest(str(path), 'sha512') == hashlib.sha512(b'x' * (3 << 20)).hexdigest()
+    assert digest(str(tmp_path / 'missing.jar')) == ''
+    assert digest(str(tmp_path)) == ''  # a directory is no file to check
+    with pytest.raises(AnsibleFilterError):
+        digest(str(path), 'md5')
+
+
+def test_meta_properties_of_the_formatted_directories():
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    meta = FilterModule().filters()['kraft_meta_properties']
+    assert meta([dict(path='/d1', meta_properties='cluster.id=abc\nnode.id=4\n# a comment\n'),
+                 dict(path='/d2', meta_properties=None)]) == [{'cluster.id': 'abc', 'node.id': '4', 'path': '/d1'}]
+    assert meta([]) == []
+
+
+def test_directory_specs():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    specs = FilterModule().filters()['kraft_directory_specs']
+    assert specs(['/d1', '/d2'], 'kafka', 'kafka', '0750') == [
+        dict(path='/d1', owner='kafka', group='kafka', mode='0750'), dict(path='/d2', owner='kafka', group='kafka', mode='0750')]
+    with pytest.raises(AnsibleFilterError):
+        specs('/d1', 'kafka', 'kafka', '0750')
+
+
+def test_file_is():
+    import hashlib
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.kafkaops.kraft.plugins.filter.kraft import FilterModule
+    file_is = FilterModule().filters()['kraft_file_is']
+    text = 'process.roles=broker\nnode.id=4\n'
+    current = dict(sha256=hashlib.sha256(text.encode()).hexdigest(), owner='root', group='kafka', mode='0640')
+    assert file_is(current, 'root', 'kafka', '0640', content=text) is True
+    assert file_is(current, 'root', 'kafka', '0640', sha256=current['sha256'].upper()) is True
+    assert file_is(current, 'root', 'kafka', '0640', content=text + '\n') is False
+    assert file_is(current, 'root', 'kafka', '0644', content=text) is False
+    assert file_is(current, 'root', 'root', '0640', content=text) is False
+    assert file_is(current, 'kafka', 'kafka', '0640', content=text) is False
+    assert file_is(None, 'root', 'kafka', '0640', content=text) is False
+    assert file_is({}, 'root', 'kafka', '0640', content=text) is False
+    with pytest.raises(AnsibleFilterError):
+        file_is(current, 'root', 'kafka', '0640')
