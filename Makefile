@@ -19,15 +19,14 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics bench-mitogen clean promtool
+.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
 	@echo "make cluster-down  remove the local cluster's containers"
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
-	@echo "make bench         deploy, scale, rolling-restart and cluster benchmarks as JSON (~15 min)"
+	@echo "make bench         plain and Mitogen: deploy, re-run, rolling restart, scale 3+1/3+3/3+5 (medians of 3), profile, cluster (~35 min)"
 	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
-	@echo "make bench-mitogen plain Ansible against Mitogen, 3 paired rounds (~15 min)"
 	@echo "make ee            build the AWX execution environment image from local parts (no registry)"
 
 venv: $(VENV)/.installed
@@ -118,20 +117,14 @@ molecule: harness floor-venv image-debian13 promtool ee
 
 test: lint unit molecule
 
-# Benchmarks (bench/bench.py): deploy, re-run, scale 3+1/3+3/3+5, gated rolling restart, producer
-# throughput and end-to-end latency, Ansible settings before/after; JSON to bench/results/.
+# Benchmarks (bench/bench.py), plain Ansible and Mitogen paired, medians of 3: first deploy, re-run,
+# gated rolling restart, scale 3+1/3+3/3+5, the first deploy's per-task profile; producer throughput
+# and end-to-end latency, Ansible settings before/after; JSON to bench/results/.
 bench: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py $(BENCH_ARGS) > bench/results/.bench.json
 	mv bench/results/.bench.json bench/results/bench-$$(date +%Y%m%d).json
 	cat bench/results/bench-$$(date +%Y%m%d).json
-
-# Plain Ansible against Mitogen: 3 paired rounds of first deploy, second run, rolling restart.
-bench-mitogen: harness
-	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
-	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --mitogen-compare 3 > bench/results/.mitogen.json
-	mv bench/results/.mitogen.json bench/results/mitogen-$$(date +%Y%m%d).json
-	cat bench/results/mitogen-$$(date +%Y%m%d).json
 
 # What the metrics exporter adds to a first deploy: 3 paired first deploys, off and on.
 bench-metrics: harness

@@ -2,28 +2,30 @@
 
   make bench            (builds the harness first; writes bench/results/bench-<date>.json)
 
-What it measures, each on fresh systemd containers built from the test image:
+Each measurement starts from fresh systemd containers built from the test image. Plain Ansible
+(the project's ansible.cfg) and Mitogen (README "How fast") are measured in paired rounds,
+alternating which goes first; every figure is the median of --runs runs (default 3) with min, max
+and the runs themselves:
   deploy        site.yml from bare containers to a verified cluster (leader elected, every broker
-                registered), split by play, then a second run (must change nothing);
-  scale         the same first deploy with 3 controllers and 1, 3 and 5 brokers;
-  rolling       playbooks/rolling_restart.yml of all six nodes with the gates on: total, and when
-                each node's new process started (one monotonic clock for all containers);
+                registered), then a second run (must change nothing), then the gated rolling
+                restart of all six nodes (playbooks/rolling_restart.yml);
+  profile       the first deploy's slowest tasks, its plays, and the tasks each host ran in the
+                first deploy and in the second run (first round of each);
+  scale         the first deploy with 3 controllers and 1, 3 and 5 brokers;
+  rolling       when each node's new process started in the first plain rolling restart (one
+                monotonic clock for all containers);
   cluster       kafka-producer-perf-test (1 KiB records, acks=all) and kafka-e2e-latency (acks=all)
                 from the archive's own launchers, on a topic created with the roles' defaults;
-  settings      before/after of the Ansible settings the project ships (pipelining, forks):
-                the second run and a first deploy under Ansible's defaults (pipelining off,
-                5 forks) next to the project's, in the same run on the same machine.
+  settings      before/after of the Ansible settings the project ships (pipelining, forks): the
+                second run and a first deploy under Ansible's defaults (pipelining off, 5 forks).
 
   metrics_cost  (only with --metrics-cost N) what the metrics exporter adds to a first deploy:
                 N paired first deploys of 3+3 with kafka_metrics_enabled false and true, in
                 alternating order, as median, min and max; nothing else is measured then.
-  mitogen_compare  (only with --mitogen-compare N) plain Ansible against Mitogen: N paired
-                rounds of first deploy, second run and rolling restart in each, as median, min
-                and max; nothing else is measured then.
 
-Options: --brokers 1,3,5 (scale points; 3 is always measured), --quick (skip the scale points
-and the first deploy under Ansible's defaults), --metrics-cost N, --mitogen-compare N. Progress
-goes to stderr.
+Options: --runs N (3), --brokers 1,5 (scale points besides 3), --quick (one run, no scale points,
+no first deploy under Ansible's defaults), --no-mitogen (plain only), --metrics-cost N. Progress
+goes to stderr. Mitogen must be importable beside this Python (requirements-dev.txt).
 """
 
 import argparse
@@ -142,8 +144,28 @@ def playbook(name, inventory, settings=None, extra_vars=None):
     # ok counts the changed tasks too
     per_host = dict((host, sum(stats.get(k, 0) for k in ('ok', 'skipped', 'failures')))
                     for host, stats in result['stats'].items())
-    return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host, plays=plays,
-                profile=profile(result), started=started)
+    return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host,
+                node_tasks_per_host=node_tasks(result), plays=plays, profile=profile(result), started=started)
+
+
+# Actions that run on the Ansible controller whatever the host (no connection to it).
+CONTROLLER_ACTIONS = {'set_fact', 'assert', 'debug', 'fail', 'meta', 'include_tasks', 'include_role', 'import_tasks',
+                      'import_role', 'validate_argument_spec', 'add_host', 'group_by', 'pause', 'include_vars'}
+
+
+def node_tasks(result):
+    """Per host: the module runs on the node itself (not skipped, not delegated, not an action
+    that stays on the Ansible controller; each loop item counted), the costly part of a task."""
+    counts = collections.Counter()
+    for play in result['plays']:
+        for task in play['tasks']:
+            for host, outcome in task['hosts'].items():
+                action = outcome.get('action', '').rsplit('.', 1)[-1]
+                if outcome.get('skipped') or action in CONTROLLER_ACTIONS or outcome.get('_ansible_delegated_vars'):
+                    continue
+                items = outcome.get('results')
+                counts[host] += sum(1 for item in items if not item.get('skipped')) if items else 1
+    return dict(counts)
 
 
 def profile(result, top=25):
@@ -170,17 +192,11 @@ def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=No
     return inventory, members, playbook('site', inventory, settings, extra_vars)
 
 
-def alternating(pairs, first, second):
-    """The order of paired runs: first then second, then the other way round, and so on."""
-    for index in range(pairs):
-        yield (first, second) if index % 2 == 0 else (second, first)
-
-
 def metrics_cost(image, workdir, pairs):
     """First deploys with the exporter off and on, paired and alternating which goes first."""
     walls = {False: [], True: []}
     changed = {}
-    for order in alternating(pairs, False, True):
+    for dummy, order in paired(pairs, [False, True]):
         for enabled in order:
             result = deploy(3, image, workdir, extra_vars=dict(kafka_metrics_enabled=enabled))[2]
             walls[enabled].append(result['wall_seconds'])
@@ -207,32 +223,82 @@ def mitogen_variant():
                 host_vars=dict(ansible_connection='docker'))
 
 
-def mitogen_compare(image, workdir, pairs):
-    """Plain Ansible and Mitogen, paired (alternating which goes first): for each, a first deploy
-    of 3+3 from bare containers, a second run (must change nothing) and a gated rolling restart."""
-    variants = dict(plain=dict(settings=None, host_vars=None), mitogen=mitogen_variant())
-    runs = dict((name, dict(first=[], rerun=[], rolling=[], rerun_changed=[])) for name in variants)
-    for order in alternating(pairs, 'plain', 'mitogen'):
+def variants(with_mitogen):
+    result = collections.OrderedDict(plain=dict(settings=None, host_vars=None))
+    if with_mitogen:
+        result['mitogen'] = mitogen_variant()
+    return result
+
+
+def paired(runs, names):
+    """The order of paired rounds over the variants: as given, then reversed, and so on."""
+    for index in range(runs):
+        yield index, list(names) if index % 2 == 0 else list(reversed(names))
+
+
+def deploy_rounds(report, args, image, workdir, chosen):
+    """First deploy, second run and rolling restart of 3+3 for each variant, paired; the first
+    plain round also measures the cluster and the Ansible defaults' second run."""
+    runs = dict((name, dict(first=[], second=[], second_changed=[], rolling=[])) for name in chosen)
+    profiles = {}
+    for index, order in paired(args.runs, list(chosen)):
         for name in order:
-            variant = variants[name]
+            variant = chosen[name]
             inventory, members, first = deploy(3, image, workdir, variant['settings'], host_vars=variant['host_vars'])
             log('%s: second run' % name)
             second = playbook('site', inventory, variant['settings'])
+            if index == 0:
+                profiles[name] = dict(first_deploy_seconds=first['wall_seconds'], plays=first['plays'],
+                                      slowest_tasks=first['profile'],
+                                      tasks_per_host=dict(first_deploy=first['tasks_per_host'], second_run=second['tasks_per_host']),
+                                      node_tasks_per_host=dict(first_deploy=first['node_tasks_per_host'],
+                                                               second_run=second['node_tasks_per_host']))
+            if index == 0 and name == 'plain':
+                log('second run under Ansible defaults')
+                defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))
+                report['settings'] = dict(second_run=dict(after=second['wall_seconds'], before=defaults['wall_seconds']))
+                log('facts of all six nodes')
+                report['settings']['fact_gathering_seconds'] = dict(
+                    one_setup_on_all_nodes=fact_gathering(inventory),
+                    note='what each host play of site.yml would add with gather_facts on; the roles use no facts')
             log('%s: rolling restart' % name)
             roll = rolling(inventory, members, variant['settings'])
+            if index == 0 and name == 'plain':
+                report['rolling_restart_nodes'] = dict(nodes=roll['nodes'],
+                                                       last_start_to_end_seconds=roll['last_start_to_end_seconds'])
+                report['cluster'] = cluster_performance(workdir, members, args.records)
             runs[name]['first'].append(first['wall_seconds'])
-            runs[name]['rerun'].append(second['wall_seconds'])
-            runs[name]['rerun_changed'].append(second['changed'])
+            runs[name]['second'].append(second['wall_seconds'])
+            runs[name]['second_changed'].append(second['changed'])
             runs[name]['rolling'].append(roll['wall_seconds'])
-    report = dict((name, dict(first_deploy=spread(r['first']), second_run=spread(r['rerun']),
-                              second_run_changed=r['rerun_changed'], rolling_restart=spread(r['rolling'])))
-                  for name, r in runs.items())
-    report['speedup_median'] = dict(
-        (what, round(report['plain'][what]['median'] / report['mitogen'][what]['median'], 2))
-        for what in ('first_deploy', 'second_run', 'rolling_restart'))
-    report['note'] = ('mitogen 0.3.54, strategy mitogen_linear, ansible_connection docker (plain: '
-                      'community.docker.docker); both with the project\'s ansible.cfg (pipelining, forks 12)')
-    return report
+    report['deploy'] = dict((name, dict(first_deploy=spread(r['first']), second_run=spread(r['second']),
+                                        second_run_changed=r['second_changed'], rolling_restart=spread(r['rolling'])))
+                            for name, r in runs.items())
+    if 'mitogen' in runs:
+        report['deploy']['speedup_median'] = dict(
+            (what, round(report['deploy']['plain'][what]['median'] / report['deploy']['mitogen'][what]['median'], 2))
+            for what in ('first_deploy', 'second_run', 'rolling_restart'))
+    report['profile'] = profiles
+
+
+def scale_rounds(report, args, image, workdir, chosen):
+    """First deploys of 3+N for each scale point and variant, paired; 3+3 from deploy_rounds."""
+    counts = sorted(set([int(c) for c in args.brokers.split(',') if c.strip()]) - {3})
+    report['scale'] = dict((name, [dict(brokers=3, nodes=6, first_deploy=report['deploy'][name]['first_deploy'])])
+                           for name in chosen)
+    for count in counts:
+        walls = dict((name, []) for name in chosen)
+        for dummy, order in paired(args.runs, list(chosen)):
+            for name in order:
+                result = deploy(count, image, workdir, chosen[name]['settings'], host_vars=chosen[name]['host_vars'])[2]
+                walls[name].append(result['wall_seconds'])
+        for name in chosen:
+            row = dict(brokers=count, nodes=3 + count, first_deploy=spread(walls[name]))
+            if count < 3:
+                row['note'] = 'replication factor and min.insync.replicas %d (one broker cannot hold 3 replicas)' % count
+            report['scale'][name].append(row)
+    for rows in report['scale'].values():
+        rows.sort(key=lambda row: row['brokers'])
 
 
 # --- rolling restart ----------------------------------------------------------------------
@@ -345,48 +411,31 @@ def machine():
 
 def measure_all(report, args, image, workdir):
     """Every section but metrics_cost, into report."""
-    inventory, members, first = deploy(3, image, workdir)
-    report['deploy'] = dict(first_run=public(first))
-    log('second run')
-    report['deploy']['second_run'] = public(playbook('site', inventory))
-    log('second run under Ansible defaults')
-    second_defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))
-    report['settings'] = dict(second_run=dict(after=report['deploy']['second_run']['wall_seconds'],
-                                              before=second_defaults['wall_seconds'], before_detail=second_defaults))
-    log('facts of all six nodes')
-    report['settings']['fact_gathering_seconds'] = dict(
-        one_setup_on_all_nodes=fact_gathering(inventory),
-        note='what each of the 4 host plays of site.yml would add with gather_facts on; the roles use no facts')
-    log('rolling restart')
-    report['rolling_restart'] = rolling(inventory, members)
-    report['cluster'] = cluster_performance(workdir, members, args.records)
-    report['scale'] = [dict(brokers=3, nodes=6, first_run_seconds=first['wall_seconds'], changed=first['changed'])]
+    chosen = variants(not args.no_mitogen)
+    report['variants'] = dict(
+        plain='ansible-core with the project\'s ansible.cfg (pipelining, forks 12), community.docker.docker',
+        mitogen='mitogen 0.3.54, strategy mitogen_linear, ansible_connection docker; otherwise the same' if 'mitogen' in chosen
+        else 'not measured (--no-mitogen)')
+    deploy_rounds(report, args, image, workdir, chosen)
     if not args.quick:
-        for count in [int(c) for c in args.brokers.split(',') if c.strip() and int(c) != 3]:
-            try:
-                result = deploy(count, image, workdir)[2]
-            except SystemExit as exc:  # keep what was measured; say what failed
-                report['scale'].append(dict(brokers=count, nodes=3 + count, error=str(exc)))
-                continue
-            row = dict(brokers=count, nodes=3 + count, first_run_seconds=result['wall_seconds'],
-                       changed=result['changed'], plays=result['plays'])
-            if count < 3:
-                row['note'] = 'replication factor and min.insync.replicas %d (one broker cannot hold 3 replicas)' % count
-            report['scale'].append(row)
-        report['scale'].sort(key=lambda row: row['brokers'])
+        scale_rounds(report, args, image, workdir, chosen)
+        log('first deploy under Ansible defaults')
         before = deploy(3, image, workdir, ANSIBLE_DEFAULTS)[2]
-        report['settings']['first_run'] = dict(after=first['wall_seconds'], before=before['wall_seconds'],
-                                               before_detail=public(before))
+        report['settings']['first_run'] = dict(after=report['deploy']['plain']['first_deploy']['median'],
+                                               before=before['wall_seconds'])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--brokers', default='1,3,5')
+    parser.add_argument('--runs', type=int, default=3, metavar='N')
+    parser.add_argument('--brokers', default='1,5')
     parser.add_argument('--records', type=int, default=200000)
     parser.add_argument('--quick', action='store_true')
+    parser.add_argument('--no-mitogen', action='store_true')
     parser.add_argument('--metrics-cost', type=int, default=0, metavar='N')
-    parser.add_argument('--mitogen-compare', type=int, default=0, metavar='N')
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
     workdir = tempfile.mkdtemp(prefix='kraft-bench-')
     report = dict(date=datetime.date.today().isoformat(), machine=machine(),
@@ -395,8 +444,6 @@ def main():
     try:
         if args.metrics_cost:
             report['metrics_cost'] = metrics_cost(image, workdir, args.metrics_cost)
-        elif args.mitogen_compare:
-            report['mitogen_compare'] = mitogen_compare(image, workdir, args.mitogen_compare)
         else:
             measure_all(report, args, image, workdir)
     finally:
