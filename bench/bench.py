@@ -187,7 +187,8 @@ def public(result):
 
 def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None):
     inventory, members = fresh_cluster(brokers, image, workdir, host_vars)
-    how = (' under Ansible defaults' if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
+    under = 'Mitogen' if 'mitogen' in (settings or {}).get('ANSIBLE_STRATEGY', '') else 'Ansible defaults'
+    how = (' under %s' % under if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
     log('3+%d: containers up; site.yml%s' % (brokers, how))
     return inventory, members, playbook('site', inventory, settings, extra_vars)
 
