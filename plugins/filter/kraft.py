@@ -26,7 +26,9 @@ description:
     plugins/plugin_utils/kraft_cluster.py and (C(kraft_data_paths)) plugins/plugin_utils/kraft_metrics.py.
 '''
 
+import errno
 import hashlib
+import os
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -148,13 +150,17 @@ def kraft_file_is(current, owner, group, mode, content=None, sha256=None):
 def kraft_local_file_digest(path, algorithm='sha256'):
     if algorithm not in ('sha256', 'sha512'):
         raise AnsibleFilterError('kraft_local_file_digest: algorithm must be sha256 or sha512, not %r' % (algorithm,))
+    if not isinstance(path, str):
+        raise AnsibleFilterError('kraft_local_file_digest expects a path, got %r' % (path,))
     digest = hashlib.new(algorithm)
     try:
-        with open(path, 'rb') as handle:
+        with open(os.path.expanduser(path), 'rb') as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b''):
                 digest.update(chunk)
-    except (IOError, OSError, TypeError):
-        return ''
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return ''
+        raise AnsibleFilterError('kraft_local_file_digest: cannot read %s: %s' % (path, exc))
     return digest.hexdigest()
 
 

@@ -22,8 +22,9 @@ description:
     C(stat) of the link, a C(stat) of the release, an C(apt) run, a C(group), a C(user) and a
     C(file) run per directory on every converge. The roles' discover phase calls it once per node
     and per run; the install phase acts only on what it reports missing or different.
-  - A missing file is reported as missing. Any other error reading one (permissions, a directory
-    where a file belongs) fails the module, naming the path.
+  - A missing C(meta.properties) or configuration file is reported as missing; any other error
+    reading one (permissions, a directory where the file belongs) fails the module, naming the path.
+    Of O(files), only regular files are reported; of O(current_link), only a link's target.
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -156,7 +157,9 @@ current_link_target:
   type: str
   sample: /opt/kafka/kafka_2.13-4.4.0
 current_link_owner:
-  description: The owner and group of the link itself, as C(owner:group); empty when there is no link.
+  description:
+    - The owner and group of what O(current_link) points at, as C(owner:group) (the file module's
+      C(owner) and C(group) on a link apply to its target); empty when there is no link or no target.
   returned: always
   type: str
   sample: "root:root"
@@ -200,7 +203,7 @@ def read_text(path):
     """The file's text, or None when it does not exist."""
     try:
         with open(path, 'rb') as handle:
-            return to_text(handle.read(), errors='surrogate_or_strict')
+            return to_text(handle.read(), errors='surrogate_then_replace')
     except (IOError, OSError) as exc:
         if exc.errno == errno.ENOENT:
             return None
@@ -218,10 +221,10 @@ def link_target(path):
 
 def link_owner(path):
     try:
-        st = os.lstat(path)
+        st = os.stat(path)  # follows the link
     except (IOError, OSError):
         return ''
-    return '%s:%s' % (name_of(pwd.getpwuid, st.st_uid), name_of(grp.getgrgid, st.st_gid)) if stat.S_ISLNK(st.st_mode) else ''
+    return '%s:%s' % (name_of(pwd.getpwuid, st.st_uid), name_of(grp.getgrgid, st.st_gid))
 
 
 def installed_packages(output):
@@ -329,7 +332,7 @@ def main():
             state = file_state(path)
             if state:
                 files[path] = state
-    except (IOError, OSError, UnicodeError) as exc:
+    except (IOError, OSError) as exc:
         module.fail_json(msg='cannot read %s: %s' % (path, to_text(exc)))
     module.exit_json(changed=False, data_dirs=data_dirs, config=config, current_link_target=current, current_link_owner=current_owner,
                      release_unpacked=unpacked, packages_missing=missing_packages(module, params['packages']),

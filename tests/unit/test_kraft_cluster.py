@@ -1,4 +1,5 @@
 import base64
+import os
 import re
 from types import SimpleNamespace
 
@@ -912,9 +913,19 @@ def test_local_file_digest(tmp_path):
     assert digest(str(path)) == hashlib.sha256(b'x' * (3 << 20)).hexdigest()
     assert digest(str(path), 'sha512') == hashlib.sha512(b'x' * (3 << 20)).hexdigest()
     assert digest(str(tmp_path / 'missing.jar')) == ''
-    assert digest(str(tmp_path)) == ''  # a directory is no file to check
+    with pytest.raises(AnsibleFilterError, match='cannot read'):
+        digest(str(tmp_path))  # a directory where the file should be is an error, not a missing file
     with pytest.raises(AnsibleFilterError):
         digest(str(path), 'md5')
+    home = os.environ.get('HOME')
+    os.environ['HOME'] = str(tmp_path)
+    try:
+        assert digest('~/kafka.tgz') == hashlib.sha256(b'x' * (3 << 20)).hexdigest()
+    finally:
+        if home is None:
+            del os.environ['HOME']
+        else:
+            os.environ['HOME'] = home
 
 
 def test_meta_properties_of_the_formatted_directories():
