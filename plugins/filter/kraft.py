@@ -16,9 +16,9 @@ description:
     C(kraft_releases_between), C(kraft_releases_to_prune), C(kraft_release_problems), C(kraft_properties), C(kraft_meta_properties),
     C(kraft_sha512_from_file), C(kraft_stale_dirs), C(kraft_data_paths), C(kraft_local_file_digest),
     C(kraft_directory_specs), C(kraft_file_is).
-  - C(kraft_file_is) tells whether a file as kraft_node_state reported it (sha256, owner, group,
-    mode) already has the content (C(content), text, or C(sha256), a digest) and attributes wanted;
-    the roles skip a C(template) or C(copy) that would change nothing with it.
+  - C(kraft_file_is) tells, from a kraft_node_state result, whether the file at a path already has
+    the content (C(content), text, or C(sha256), a digest), owner, group and mode wanted (false when
+    the result does not report it); the roles skip a C(template) or C(copy) that would change nothing with it.
   - C(kraft_local_file_digest) is the hex digest (C(sha256) or C(sha512)) of a file on the Ansible
     controller, or an empty string when there is no such file; the roles check a local archive or jar
     with it in one C(assert) that runs on the controller, without a C(stat) task per host.
@@ -136,7 +136,8 @@ def kraft_directory_specs(paths, owner, group, mode):
     return [dict(path=path, owner=owner, group=group, mode=mode) for path in paths]
 
 
-def kraft_file_is(current, owner, group, mode, content=None, sha256=None):
+def kraft_file_is(node_state, path, owner, group, mode, content=None, sha256=None):
+    current = ((node_state or {}).get('files') or {}).get(path)
     if not current:
         return False
     if content is not None:

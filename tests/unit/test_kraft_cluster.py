@@ -953,13 +953,17 @@ def test_file_is():
     file_is = FilterModule().filters()['kraft_file_is']
     text = 'process.roles=broker\nnode.id=4\n'
     current = dict(sha256=hashlib.sha256(text.encode()).hexdigest(), owner='root', group='kafka', mode='0640')
-    assert file_is(current, 'root', 'kafka', '0640', content=text) is True
-    assert file_is(current, 'root', 'kafka', '0640', sha256=current['sha256'].upper()) is True
-    assert file_is(current, 'root', 'kafka', '0640', content=text + '\n') is False
-    assert file_is(current, 'root', 'kafka', '0644', content=text) is False
-    assert file_is(current, 'root', 'root', '0640', content=text) is False
-    assert file_is(current, 'kafka', 'kafka', '0640', content=text) is False
-    assert file_is(None, 'root', 'kafka', '0640', content=text) is False
-    assert file_is({}, 'root', 'kafka', '0640', content=text) is False
+    state = dict(files={'/etc/kafka/broker.properties': current})
+    path = '/etc/kafka/broker.properties'
+    assert file_is(state, path, 'root', 'kafka', '0640', content=text) is True
+    assert file_is(state, path, 'root', 'kafka', '0640', sha256=current['sha256'].upper()) is True
+    assert file_is(state, path, 'root', 'kafka', '0640', content=text + '\n') is False
+    assert file_is(state, path, 'root', 'kafka', '0644', content=text) is False
+    assert file_is(state, path, 'root', 'root', '0640', content=text) is False
+    assert file_is(state, path, 'kafka', 'kafka', '0640', content=text) is False
+    assert file_is(state, '/etc/kafka/other.properties', 'root', 'kafka', '0640', content=text) is False
+    assert file_is(dict(files={}), path, 'root', 'kafka', '0640', content=text) is False
+    assert file_is({}, path, 'root', 'kafka', '0640', content=text) is False
+    assert file_is(None, path, 'root', 'kafka', '0640', content=text) is False
     with pytest.raises(AnsibleFilterError):
-        file_is(current, 'root', 'kafka', '0640')
+        file_is(state, path, 'root', 'kafka', '0640')
