@@ -110,7 +110,7 @@ molecule: harness floor-venv image-debian13 promtool ee
 	bash tests/harness/cleanup.sh
 	set -e; for s in $(SCENARIOS); do \
 	  KRAFT_TEST_IMAGE=$(IMAGE_TAG) KRAFT_TEST_IMAGE_DEBIAN13=$(IMAGE_TAG_DEBIAN13) KRAFT_EE_IMAGE=$$(cat .cache/ee-image-tag) \
-	    molecule test -s $$s \
+	    bash tests/harness/molecule-test.sh $$s \
 	    || { bash tests/harness/cleanup.sh; exit 1; }; \
 	done
 	bash tests/harness/cleanup.sh
