@@ -112,6 +112,11 @@ options:
     type: list
     elements: path
     default: []
+  service:
+    description:
+      - A systemd unit whose state to return in RV(service) (C(systemctl show)), so that a converge
+        can skip starting a unit that is already active and enabled.
+    type: str
 notes:
   - Meant for the roles of kafkaops.kraft (run with become, as the files are the Kafka user's).
 '''
@@ -186,6 +191,13 @@ files:
   returned: always
   type: dict
   sample: {"/etc/kafka/broker.properties": {"sha256": "9f86d0...", "owner": "root", "group": "kafka", "mode": "0640"}}
+service:
+  description:
+    - The C(LoadState), C(ActiveState) and C(UnitFileState) of O(service) as C(systemctl show)
+      reports them; empty when O(service) was not asked for or there is no C(systemctl).
+  returned: always
+  type: dict
+  sample: {"load_state": "loaded", "active_state": "active", "unit_file_state": "enabled"}
 '''
 
 import errno
@@ -296,6 +308,27 @@ def file_state(path):
                 mode='%04o' % stat.S_IMODE(st.st_mode))
 
 
+SERVICE_PROPERTIES = (('LoadState', 'load_state'), ('ActiveState', 'active_state'), ('UnitFileState', 'unit_file_state'))
+
+
+def service_properties(output):
+    """`systemctl show --property=...` output (Name=value lines) -> the states by our names."""
+    values = dict(line.partition('=')[::2] for line in output.splitlines() if '=' in line)
+    return dict((ours, values.get(theirs, '').strip()) for theirs, ours in SERVICE_PROPERTIES)
+
+
+def service_state(module, name):
+    if not name:
+        return {}
+    systemctl = module.get_bin_path('systemctl')
+    if not systemctl:
+        return {}
+    argv = [systemctl, 'show'] + ['--property=%s' % theirs for theirs, dummy in SERVICE_PROPERTIES] + ['--', name]
+    rc, out, dummy_err = module.run_command(argv)
+    # No answer (no systemd running): nothing is known, so nothing may be skipped.
+    return service_properties(out) if rc == 0 else {}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -310,6 +343,7 @@ def main():
                              options=dict(path=dict(type='path', required=True), owner=dict(type='str', required=True),
                                           group=dict(type='str', required=True), mode=dict(type='str', required=True))),
             files=dict(type='list', elements='path', default=[]),
+            service=dict(type='str'),
         ),
         supports_check_mode=True,
     )
@@ -338,7 +372,7 @@ def main():
                      release_unpacked=unpacked, packages_missing=missing_packages(module, params['packages']),
                      user_ok=user_ok(params['user']),
                      directories_ok=[wanted['path'] for wanted in params['directories'] if directory_ok(wanted)],
-                     files=files)
+                     files=files, service=service_state(module, params['service']))
 
 
 if __name__ == '__main__':

@@ -112,3 +112,30 @@ def test_files_report_content_digest_and_attributes(tmp_path):
     result = run_module(kraft_node_state, dict(data_dirs=[], files=[str(config), str(tmp_path / 'missing'), str(tmp_path / 'dir')]))
     assert result['files'] == {str(config): dict(sha256=hashlib.sha256(b'node.id=4\n').hexdigest(), owner=me.pw_name,
                                                  group=grp.getgrgid(me.pw_gid).gr_name, mode='0640')}
+
+
+def test_service_properties_parse_systemctl_show():
+    out = 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\n'
+    assert kraft_node_state.service_properties(out) == dict(load_state='loaded', active_state='active', unit_file_state='enabled')
+    # A unit systemd does not know: no unit file state at all.
+    assert kraft_node_state.service_properties('LoadState=not-found\nActiveState=inactive\nUnitFileState=\n') == dict(
+        load_state='not-found', active_state='inactive', unit_file_state='')
+
+
+def test_service_state_asks_systemctl_and_knows_nothing_without_an_answer(tmp_path, monkeypatch):
+    # A stand-in systemctl on PATH (no systemd runs where the unit tests do); the roles' tests
+    # read the real one on the containers.
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    systemctl = bin_dir / 'systemctl'
+    systemctl.write_text('#!/bin/sh\necho "$@" > "%s"\n[ "$5" = "--" ] || exit 3\n'
+                         'printf "LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n"\n' % (tmp_path / 'argv'))
+    os.chmod(str(systemctl), 0o755)
+    monkeypatch.setenv('PATH', '%s:%s' % (bin_dir, os.environ.get('PATH', '')))
+    result = run_module(kraft_node_state, dict(data_dirs=[], service='kafka'))
+    assert result['service'] == dict(load_state='loaded', active_state='active', unit_file_state='enabled')
+    assert (tmp_path / 'argv').read_text().split() == [
+        'show', '--property=LoadState', '--property=ActiveState', '--property=UnitFileState', '--', 'kafka']
+    assert run_module(kraft_node_state, dict(data_dirs=[]))['service'] == {}
+    systemctl.write_text('#!/bin/sh\nexit 1\n')
+    assert run_module(kraft_node_state, dict(data_dirs=[], service='kafka'))['service'] == {}
