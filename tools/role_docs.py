@@ -30,7 +30,7 @@ def render(role):
         lines.append('| `%s` | %s | %s | %s |' % (name, kind, default, description.replace('|', '\\|')))
     entry_points = [name for name in specs if name != 'main']
     if entry_points:
-        lines += ['', '## Entry points', '', 'Called with `include_role` and `tasks_from: <entry point>`.', '']
+        lines += ['', '## Entry points', '', 'Called with `include_role` or `import_role` and `tasks_from: <entry point>.yml`.', '']
         documented = {}
         for name in entry_points:
             lines += ['### `%s`' % name, '', specs[name]['short_description'], '']
