@@ -1,0 +1,83 @@
+"""kraft_file against a real directory (it only writes files: nothing to fake)."""
+import os
+import stat
+
+from ansible_collections.kafkaops.kraft.plugins.modules import kraft_file
+from ansible_collections.kafkaops.kraft.tests.unit.module_harness import run_module
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_creates_the_file_with_its_mode_and_shows_the_diff(tmp_path):
+    dest = tmp_path / 'controller.properties'
+    result = run_module(kraft_file, dict(dest=str(dest), content='node.id=1\n', mode='0640'), diff=True)
+    assert result['changed'] is True and result['content_changed'] is True
+    assert dest.read_text() == 'node.id=1\n'
+    assert mode_of(dest) == 0o640
+    assert result['diff'] == [dict(before_header=str(dest), after_header=str(dest), before='', after='node.id=1\n')]
+    # No temporary file left beside it.
+    assert sorted(os.listdir(str(tmp_path))) == ['controller.properties']
+
+
+def test_the_same_content_and_mode_change_nothing(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    os.chmod(str(dest), 0o640)
+    before = os.stat(str(dest)).st_ino
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n', mode='0640'), diff=True)
+    assert result['changed'] is False and 'diff' not in result
+    assert os.stat(str(dest)).st_ino == before
+
+
+def test_new_content_replaces_the_file_whole(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=2\n', mode='0600'), diff=True)
+    assert result['changed'] is True
+    assert dest.read_text() == 'x=2\n'
+    assert mode_of(dest) == 0o600
+    assert result['diff'][0]['before'] == 'x=1\n' and result['diff'][0]['after'] == 'x=2\n'
+
+
+def test_only_the_mode_differs(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    os.chmod(str(dest), 0o644)
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n', mode='0640'), diff=True)
+    assert result['changed'] is True and result['content_changed'] is False
+    assert mode_of(dest) == 0o640
+    assert result['diff'][0]['before']['mode'] == '0644' and result['diff'][0]['after']['mode'] == '0640'
+
+
+def test_check_mode_reports_and_writes_nothing(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    os.chmod(str(dest), 0o644)
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=2\n', mode='0640'), check_mode=True)
+    assert result['changed'] is True
+    assert dest.read_text() == 'x=1\n' and mode_of(dest) == 0o644
+    # Only the mode: reported, not changed.
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n', mode='0640'), check_mode=True)
+    assert result['changed'] is True and mode_of(dest) == 0o644
+
+
+def test_check_mode_on_a_bare_host_reports_the_file_to_create(tmp_path):
+    dest = tmp_path / 'no-such-dir' / 'a.properties'
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n'), check_mode=True)
+    assert result['changed'] is True and not dest.exists()
+
+
+def test_a_missing_directory_fails_naming_it(tmp_path):
+    dest = tmp_path / 'no-such-dir' / 'a.properties'
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n'))
+    assert result['failed'] is True and str(dest) in result['msg'] and 'does not exist' in result['msg']
+
+
+def test_a_directory_where_the_file_belongs_fails_naming_it(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.mkdir()
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n'))
+    assert result['failed'] is True and str(dest) in result['msg']
+    assert dest.is_dir()
