@@ -123,8 +123,10 @@ test: lint unit molecule
 bench: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py $(BENCH_ARGS) > bench/results/.bench.json
-	mv bench/results/.bench.json bench/results/bench-$$(date +%Y%m%d).json
-	cat bench/results/bench-$$(date +%Y%m%d).json
+	@# A second bench on one day (another machine, another commit) does not overwrite the first.
+	out=bench/results/bench-$$(date +%Y%m%d).json; n=2; \
+	while [ -e $$out ]; do out=bench/results/bench-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
+	mv bench/results/.bench.json $$out && cat $$out
 
 # What the metrics exporter adds to a first deploy: 3 paired first deploys, off and on.
 bench-metrics: harness
