@@ -22,10 +22,11 @@ description:
   - A changed file is written to a temporary file beside O(dest) (mode 0600), given its owner,
     group and mode, flushed to disk and then renamed over O(dest). A reader never sees half a file
     nor, for a file holding a secret, a copy readable by others.
+  - A symbolic link as O(dest) stands for its target, which is written; the link stays.
   - Fails, naming it, when the directory of O(dest) does not exist (except in check mode, where it
     reports the file as to be created) or when O(dest) is not a regular file.
-  - Where the content holds a secret, set the task's C(no_log) (the content is one of its
-    arguments); the diff then is not shown either.
+  - Where the text holds a secret, pass it as O(secret_content), not O(content) (the text is one
+    of the module's arguments).
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -33,7 +34,9 @@ attributes:
     description: Reports what it would change and changes nothing.
     support: full
   diff_mode:
-    description: Shows the text before and after, and the owner, group and mode changed.
+    description:
+      - Shows the text before and after; where the text is unchanged, the owner, group and mode
+        changed. None with O(secret_content).
     support: full
 options:
   dest:
@@ -41,17 +44,26 @@ options:
     type: path
     required: true
   content:
-    description: The whole text the file must hold, written as UTF-8.
+    description:
+      - The whole text the file must hold, written as UTF-8. One of O(content) and
+        O(secret_content) is required.
     type: str
-    required: true
+  secret_content:
+    description:
+      - Instead of O(content), where the text holds a secret (a password). Ansible masks it in the
+        module's logs and result, and no diff is returned; errors stay readable, so the task needs
+        no C(no_log).
+    type: str
   owner:
-    description: Owner of the file (a name or a numeric ID); left as is when not given.
+    description: Owner of the file (a name or a numeric ID); where not given, the existing file's, or the module's user.
     type: str
   group:
-    description: Group of the file (a name or a numeric ID); left as is when not given.
+    description: Group of the file (a name or a numeric ID); where not given, the existing file's, or the module's user's.
     type: str
   mode:
-    description: Octal mode of the file, as a quoted string such as C("0640").
+    description:
+      - Octal mode of the file, as a quoted string such as C("0640"); where not given, the existing
+        file's, or for a new file 0666 less the umask.
     type: raw
 '''
 
@@ -65,14 +77,13 @@ EXAMPLES = r'''
     mode: "0640"
   register: config
 
-- name: A file holding a password - no arguments or diff in the logs
+- name: A file holding a password - masked in the result, no diff
   kafkaops.kraft.kraft_file:
     dest: /etc/kafka/jmx-exporter.yml
-    content: "{{ lookup('ansible.builtin.template', 'jmx-exporter.yml.j2') }}"
+    secret_content: "{{ lookup('ansible.builtin.template', 'jmx-exporter.yml.j2') }}"
     owner: root
     group: kafka
     mode: "0640"
-  no_log: true
 '''
 
 RETURN = r'''
@@ -89,6 +100,7 @@ content_changed:
 '''
 
 import os
+import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -105,7 +117,8 @@ def read_current(b_dest):
 
 
 def write_atomically(module, b_dest, b_content, file_args):
-    """Write b_content beside b_dest, set owner, group and mode, fsync, then rename over b_dest."""
+    """Write b_content beside b_dest, give it its owner, group, mode and SELinux context, fsync,
+    then rename it over b_dest. Nothing is left beside it when any step fails."""
     b_dir = os.path.dirname(b_dest) or b'.'
     fd, b_tmp = tempfile.mkstemp(dir=b_dir, prefix=b'.' + os.path.basename(b_dest) + b'.')
     try:
@@ -113,60 +126,88 @@ def write_atomically(module, b_dest, b_content, file_args):
             handle.write(b_content)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp_args = dict(file_args, path=to_native(b_tmp))
-        module.set_fs_attributes_if_different(tmp_args, False)
+        module.set_fs_attributes_if_different(dict(file_args, path=to_native(b_tmp)), False)
         os.rename(b_tmp, b_dest)
-    except Exception:
-        if os.path.exists(b_tmp):
+    finally:
+        # fail_json (a chown to a user that does not exist) raises SystemExit: still clean up.
+        if os.path.lexists(b_tmp):
             os.unlink(b_tmp)
-        raise
+
+
+def wanted_attributes(module, b_dest, exists):
+    """owner, group and mode for the file: as given; where not given, the existing file's, or for a
+    new file its creator's and the umask's default (as ansible.builtin.copy does)."""
+    params = module.params
+    if exists:
+        current = os.stat(b_dest)
+        owner, group, mode = str(current.st_uid), str(current.st_gid), '%04o' % stat.S_IMODE(current.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        owner, group, mode = None, None, '%04o' % (0o666 & ~umask)
+    secontext = [None, None, None]
+    if module.selinux_enabled():
+        secontext = module.selinux_context(to_native(b_dest)) if exists else module.selinux_default_context(to_native(b_dest))
+    return dict(path=to_native(b_dest), owner=params['owner'] if params['owner'] is not None else owner,
+                group=params['group'] if params['group'] is not None else group,
+                mode=params['mode'] if params['mode'] is not None else mode, secontext=secontext, attributes=None)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             dest=dict(type='path', required=True),
-            content=dict(type='str', required=True),
+            content=dict(type='str'),
+            secret_content=dict(type='str', no_log=True),
             owner=dict(type='str'),
             group=dict(type='str'),
             mode=dict(type='raw'),
         ),
+        mutually_exclusive=[('content', 'secret_content')],
+        required_one_of=[('content', 'secret_content')],
         supports_check_mode=True,
     )
     dest = module.params['dest']
+    secret = module.params['secret_content'] is not None
+    text = module.params['secret_content'] if secret else module.params['content']
     b_dest = to_bytes(dest, errors='surrogate_or_strict')
-    b_content = to_bytes(module.params['content'], errors='surrogate_or_strict')
-    file_args = dict(path=dest, owner=module.params['owner'], group=module.params['group'],
-                     mode=module.params['mode'], secontext=[None, None, None], attributes=None)
+    if os.path.islink(b_dest):
+        # A link stands for its target, as with ansible.builtin.template (the link stays).
+        b_dest = os.path.realpath(b_dest)
+    path = to_native(b_dest)
+    b_content = to_bytes(text, errors='surrogate_or_strict')
 
     if os.path.lexists(b_dest) and not os.path.isfile(b_dest):
-        module.fail_json(msg='%s exists and is not a regular file: move it away, this module writes a file there' % dest,
+        module.fail_json(msg='%s exists and is not a regular file: move it away, this module writes a file there' % path,
                          dest=dest)
     b_dir = os.path.dirname(b_dest) or b'.'
     if not os.path.isdir(b_dir) and not module.check_mode:
-        module.fail_json(msg='the directory of %s does not exist: create it first' % dest, dest=dest)
+        module.fail_json(msg='the directory of %s does not exist: create it first' % path, dest=dest)
     try:
         b_before = read_current(b_dest)
     except (IOError, OSError) as error:
-        module.fail_json(msg='cannot read %s: %s' % (dest, to_native(error)), dest=dest)
+        module.fail_json(msg='cannot read %s: %s' % (path, to_native(error)), dest=dest)
 
     content_changed = b_before != b_content
+    show_diff = module._diff and not secret
     diffs = []
-    if module._diff and content_changed:
-        diffs.append(dict(before_header=dest, after_header=dest,
+    if show_diff and content_changed:
+        diffs.append(dict(before_header=path, after_header=path,
                           before=to_text(b_before or b'', errors='surrogate_or_replace'),
                           after=to_text(b_content, errors='surrogate_or_replace')))
     changed = content_changed
     if content_changed and not module.check_mode:
         try:
-            write_atomically(module, b_dest, b_content, file_args)
+            write_atomically(module, b_dest, b_content, wanted_attributes(module, b_dest, b_before is not None))
         except (IOError, OSError) as error:
-            module.fail_json(msg='cannot write %s: %s' % (dest, to_native(error)), dest=dest)
+            module.fail_json(msg='cannot write %s: %s' % (path, to_native(error)), dest=dest)
     elif b_before is not None:
         # Same text: only owner, group or mode may differ (check mode honoured by the helper).
-        attr_diff = dict(before=dict(path=dest), after=dict(path=dest))
+        file_args = dict(path=path, owner=module.params['owner'], group=module.params['group'],
+                         mode=module.params['mode'], secontext=[None, None, None], attributes=None)
+        attr_diff = dict(before=dict(path=path), after=dict(path=path))
         changed = module.set_fs_attributes_if_different(file_args, False, diff=attr_diff)
-        if changed and module._diff:
+        if changed and show_diff:
             diffs.append(attr_diff)
 
     result = dict(changed=changed, dest=dest, content_changed=content_changed)

@@ -15,9 +15,9 @@ description:
   - With O(user), creates its primary group (a system group) where missing, then the user (a
     system user, no home directory created) where missing, or sets its group, shell and home where
     they differ, with C(groupadd), C(useradd) and C(usermod).
-  - Then, for each entry of O(directories), creates the directory where it is missing (and its
-    missing parents, owned by the user running the module with the default mode, as
-    C(ansible.builtin.file) does) and sets its owner, group and mode where they differ.
+  - Then, for each entry of O(directories), creates the directory where it is missing, and its
+    missing parents with the same owner, group and mode (as C(ansible.builtin.file) does), and
+    sets its owner, group and mode where they differ.
   - One module run on the node where C(ansible.builtin.group), C(ansible.builtin.user) and a loop
     of C(ansible.builtin.file) are one run each, and one per directory. The roles' install phase
     passes what discover found not exactly as wanted.
@@ -123,7 +123,7 @@ def ensure_user(module, wanted):
     except KeyError:
         current = None
     if current is None:
-        before['state'] = 'absent'
+        before['state'], after['state'] = 'absent', 'present'
         commands.append([module.get_bin_path('useradd', required=True), '--system', '--gid', wanted['group'],
                          '--shell', wanted['shell'], '--home-dir', wanted['home'], '--no-create-home', wanted['name']])
     else:
@@ -181,10 +181,23 @@ def ensure(module, spec):
         if module.check_mode:
             diff['after'].update((key, spec[key]) for key in ('owner', 'group', 'mode') if spec.get(key) is not None)
             return changed, diff
-        try:
-            os.makedirs(b_path)
-        except OSError as error:
-            module.fail_json(msg='cannot create %s: %s' % (path, to_native(error)), path=path)
+        # Each missing level, the parents too, gets the owner, group and mode of this directory,
+        # as ansible.builtin.file gives them (/var/lib/kafka of /var/lib/kafka/data: the Kafka
+        # user must be able to reach its data whatever the umask).
+        current = ''
+        for part in path.strip('/').split('/'):
+            current += '/' + part
+            b_current = to_bytes(current, errors='surrogate_or_strict')
+            if os.path.isdir(b_current):
+                continue
+            try:
+                os.mkdir(b_current)
+            except OSError as error:
+                module.fail_json(msg='cannot create %s: %s' % (current, to_native(error)), path=path)
+            if current != path:
+                module.set_fs_attributes_if_different(dict(
+                    path=current, owner=spec.get('owner'), group=spec.get('group'), mode=spec.get('mode'),
+                    secontext=[None, None, None], attributes=None), False)
     if module.check_mode and not resolvable(spec):
         # Check mode with the user or group still to be created: it would be chowned to it.
         diff['after'].update((key, spec[key]) for key in ('owner', 'group') if spec.get(key) is not None)
@@ -214,13 +227,14 @@ def main():
         supports_check_mode=True,
     )
     changed_paths, diffs, user_changed = [], [], False
+    for spec in module.params['directories']:
+        if not os.path.isabs(spec['path']):
+            module.fail_json(msg='directories: %s is not an absolute path' % spec['path'], path=spec['path'])
     if module.params['user']:
         user_changed, user_diff = ensure_user(module, module.params['user'])
         if user_changed:
             diffs.append(user_diff)
     for spec in module.params['directories']:
-        if not os.path.isabs(spec['path']):
-            module.fail_json(msg='directories: %s is not an absolute path' % spec['path'], path=spec['path'])
         changed, diff = ensure(module, spec)
         if changed:
             changed_paths.append(spec['path'])

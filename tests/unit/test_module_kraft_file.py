@@ -81,3 +81,52 @@ def test_a_directory_where_the_file_belongs_fails_naming_it(tmp_path):
     result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n'))
     assert result['failed'] is True and str(dest) in result['msg']
     assert dest.is_dir()
+
+
+def test_secret_content_is_written_without_a_diff(tmp_path):
+    dest = tmp_path / 'jmx-exporter.yml'
+    result = run_module(kraft_file, dict(dest=str(dest), secret_content='password: s3cret-value\n', mode='0640'),
+                        diff=True)
+    assert result['changed'] is True and 'diff' not in result
+    assert dest.read_text() == 'password: s3cret-value\n'
+
+
+def test_content_or_secret_content_not_both(tmp_path):
+    result = run_module(kraft_file, dict(dest=str(tmp_path / 'a'), content='x', secret_content='y'))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+    result = run_module(kraft_file, dict(dest=str(tmp_path / 'a')))
+    assert result['failed'] is True and 'content' in result['msg']
+
+
+def test_a_link_stands_for_its_target_and_stays(tmp_path):
+    target = tmp_path / 'real.properties'
+    target.write_text('x=1\n')
+    os.chmod(str(target), 0o600)
+    link = tmp_path / 'broker.properties'
+    os.symlink(str(target), str(link))
+    result = run_module(kraft_file, dict(dest=str(link), content='x=2\n', mode='0640'))
+    assert result['changed'] is True
+    assert os.path.islink(str(link)) and target.read_text() == 'x=2\n' and mode_of(target) == 0o640
+    again = run_module(kraft_file, dict(dest=str(link), content='x=2\n', mode='0640'))
+    assert again['changed'] is False
+
+
+def test_attributes_not_given_are_kept_or_default_to_the_umask(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    os.chmod(str(dest), 0o604)
+    run_module(kraft_file, dict(dest=str(dest), content='x=2\n'))
+    assert dest.read_text() == 'x=2\n' and mode_of(dest) == 0o604
+    umask = os.umask(0o027)
+    try:
+        run_module(kraft_file, dict(dest=str(tmp_path / 'new'), content='y\n'))
+    finally:
+        os.umask(umask)
+    assert mode_of(tmp_path / 'new') == 0o640
+
+
+def test_a_failed_chown_leaves_no_temporary_file(tmp_path):
+    dest = tmp_path / 'a.properties'
+    result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n', owner='no-such-user-kraft'))
+    assert result['failed'] is True
+    assert os.listdir(str(tmp_path)) == []

@@ -24,6 +24,23 @@ def test_creates_missing_directories_with_their_modes(tmp_path):
     assert result['diff'][1]['before']['state'] == 'absent' and result['diff'][1]['after']['state'] == 'directory'
 
 
+def test_missing_parents_get_the_mode_of_the_directory(tmp_path):
+    umask = os.umask(0o077)
+    try:
+        result = run_module(kraft_layout, dict(directories=[dict(path=str(tmp_path / 'lib' / 'kafka' / 'data'), mode='0751')]))
+    finally:
+        os.umask(umask)
+    assert result['changed'] is True
+    assert mode_of(tmp_path / 'lib') == 0o751 and mode_of(tmp_path / 'lib' / 'kafka') == 0o751
+    assert mode_of(tmp_path / 'lib' / 'kafka' / 'data') == 0o751
+
+
+def test_a_relative_path_fails_before_anything_is_created(tmp_path):
+    result = run_module(kraft_layout, dict(directories=[dict(path=str(tmp_path / 'first')), dict(path='relative/dir')]))
+    assert result['failed'] is True and 'relative/dir' in result['msg']
+    assert not (tmp_path / 'first').exists()
+
+
 def test_directories_as_wanted_change_nothing(tmp_path):
     (tmp_path / 'a').mkdir()
     os.chmod(str(tmp_path / 'a'), 0o750)
