@@ -196,11 +196,12 @@ def main():
                           before=to_text(b_before or b'', errors='surrogate_or_replace'),
                           after=to_text(b_content, errors='surrogate_or_replace')))
     changed = content_changed
-    if content_changed and not module.check_mode:
-        try:
-            write_atomically(module, b_dest, b_content, wanted_attributes(module, b_dest, b_before is not None))
-        except (IOError, OSError) as error:
-            module.fail_json(msg='cannot write %s: %s' % (path, to_native(error)), dest=dest)
+    if content_changed:
+        if not module.check_mode:
+            try:
+                write_atomically(module, b_dest, b_content, wanted_attributes(module, b_dest, b_before is not None))
+            except (IOError, OSError) as error:
+                module.fail_json(msg='cannot write %s: %s' % (path, to_native(error)), dest=dest)
     elif b_before is not None:
         # Same text: only owner, group or mode may differ (check mode honoured by the helper).
         file_args = dict(path=path, owner=module.params['owner'], group=module.params['group'],

@@ -63,6 +63,18 @@ def test_check_mode_reports_and_writes_nothing(tmp_path):
     assert result['changed'] is True and mode_of(dest) == 0o644
 
 
+def test_check_mode_reports_new_text_when_the_mode_is_already_right(tmp_path):
+    # The text differs, owner and mode do not: still a change (the attributes must not decide).
+    dest = tmp_path / 'broker.properties'
+    dest.write_text('log.retention.hours=168\n')
+    os.chmod(str(dest), 0o640)
+    result = run_module(kraft_file, dict(dest=str(dest), content='log.retention.hours=123\n', mode='0640'),
+                        check_mode=True, diff=True)
+    assert result['changed'] is True and result['content_changed'] is True
+    assert '+' not in dest.read_text() and dest.read_text() == 'log.retention.hours=168\n'
+    assert result['diff'][0]['after'] == 'log.retention.hours=123\n'
+
+
 def test_check_mode_on_a_bare_host_reports_the_file_to_create(tmp_path):
     dest = tmp_path / 'no-such-dir' / 'a.properties'
     result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n'), check_mode=True)
