@@ -174,6 +174,8 @@ def ensure(module, spec):
         # A link to a directory (a data directory on another mount): its target is the directory.
         path = os.path.realpath(path)
         b_path = to_bytes(path, errors='surrogate_or_strict')
+    file_args = dict(path=path, owner=spec.get('owner'), group=spec.get('group'), mode=spec.get('mode'),
+                     secontext=[None, None, None], attributes=None)
     changed = False
     if not os.path.isdir(b_path):
         changed = True
@@ -195,15 +197,11 @@ def ensure(module, spec):
             except OSError as error:
                 module.fail_json(msg='cannot create %s: %s' % (current, to_native(error)), path=path)
             if current != path:
-                module.set_fs_attributes_if_different(dict(
-                    path=current, owner=spec.get('owner'), group=spec.get('group'), mode=spec.get('mode'),
-                    secontext=[None, None, None], attributes=None), False)
+                module.set_fs_attributes_if_different(dict(file_args, path=current), False)
     if module.check_mode and not resolvable(spec):
         # Check mode with the user or group still to be created: it would be chowned to it.
         diff['after'].update((key, spec[key]) for key in ('owner', 'group') if spec.get(key) is not None)
         return True, diff
-    file_args = dict(path=path, owner=spec.get('owner'), group=spec.get('group'), mode=spec.get('mode'),
-                     secontext=[None, None, None], attributes=None)
     changed = module.set_fs_attributes_if_different(file_args, changed, diff=diff)
     return changed, diff
 
