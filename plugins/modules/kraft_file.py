@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kraft_file
-short_description: Write a small text file from given content in one module run
+short_description: Write a file from given content, or from a file on the Ansible controller, in one module run
 version_added: 0.3.0
 description:
   - Makes O(dest) hold exactly O(content), owned and moded as asked, in one module run on the
@@ -27,6 +27,10 @@ description:
     reports the file as to be created) or when O(dest) is not a regular file.
   - Where the text holds a secret, pass it as O(secret_content), not O(content) (the text is one
     of the module's arguments).
+  - A larger or binary file (a jar) comes from O(src), a file on the Ansible controller. The action
+    plugin of the same name pushes it into a temporary directory on the node and the module writes
+    it as above, without the stat run C(ansible.builtin.copy) makes first. In check mode nothing is
+    pushed; the action passes the file's sha256 instead, compared with that of O(dest).
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -35,8 +39,8 @@ attributes:
     support: full
   diff_mode:
     description:
-      - Shows the text before and after; where the text is unchanged, the owner, group and mode
-        changed. None with O(secret_content).
+      - Shows the text before and after (for O(src), the sha256 before and after); where the text
+        is unchanged, the owner, group and mode changed. None with O(secret_content).
     support: full
 options:
   dest:
@@ -45,14 +49,23 @@ options:
     required: true
   content:
     description:
-      - The whole text the file must hold, written as UTF-8. One of O(content) and
-        O(secret_content) is required.
+      - The whole text the file must hold, written as UTF-8. One of O(content), O(secret_content)
+        and O(src) is required.
     type: str
   secret_content:
     description:
       - Instead of O(content), where the text holds a secret (a password). Ansible masks it in the
         module's logs and result, and no diff is returned; errors stay readable, so the task needs
         no C(no_log).
+    type: str
+  src:
+    description:
+      - Instead of O(content), a file on the Ansible controller whose bytes the file must hold
+        (the action plugin pushes it; a relative path is looked up as C(ansible.builtin.copy) does).
+    type: path
+  checksum:
+    description:
+      - Set by the action plugin in check mode, where O(src) is not pushed - the sha256 of O(src).
     type: str
   owner:
     description: Owner of the file (a name or a numeric ID); where not given, the existing file's, or the module's user.
@@ -84,6 +97,14 @@ EXAMPLES = r'''
     owner: root
     group: kafka
     mode: "0640"
+
+- name: A jar from the Ansible controller (pushed, then written beside dest and renamed)
+  kafkaops.kraft.kraft_file:
+    src: /srv/cache/jmx_prometheus_javaagent-1.0.1.jar
+    dest: /opt/kafka/jmx_prometheus_javaagent-1.0.1.jar
+    owner: root
+    group: root
+    mode: "0644"
 '''
 
 RETURN = r'''
@@ -99,6 +120,7 @@ content_changed:
   sample: true
 '''
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -159,23 +181,36 @@ def main():
             dest=dict(type='path', required=True),
             content=dict(type='str'),
             secret_content=dict(type='str', no_log=True),
+            src=dict(type='path'),
+            checksum=dict(type='str'),
             owner=dict(type='str'),
             group=dict(type='str'),
             mode=dict(type='raw'),
         ),
-        mutually_exclusive=[('content', 'secret_content')],
-        required_one_of=[('content', 'secret_content')],
+        mutually_exclusive=[('content', 'secret_content', 'src', 'checksum')],
+        required_one_of=[('content', 'secret_content', 'src', 'checksum')],
         supports_check_mode=True,
     )
     dest = module.params['dest']
     secret = module.params['secret_content'] is not None
     text = module.params['secret_content'] if secret else module.params['content']
+    src, checksum = module.params['src'], module.params['checksum']
+    if checksum is not None and not module.check_mode:
+        module.fail_json(msg='checksum stands for src in check mode only: give src (the action plugin pushes it)', dest=dest)
     b_dest = to_bytes(dest, errors='surrogate_or_strict')
     if os.path.islink(b_dest):
         # A link stands for its target, as with ansible.builtin.template (the link stays).
         b_dest = os.path.realpath(b_dest)
     path = to_native(b_dest)
-    b_content = to_bytes(text, errors='surrogate_or_strict')
+    b_content = None
+    if src is not None:
+        try:
+            with open(src, 'rb') as handle:
+                b_content = handle.read()
+        except (IOError, OSError) as error:
+            module.fail_json(msg='cannot read src %s on the node: %s' % (src, to_native(error)), dest=dest)
+    elif checksum is None:
+        b_content = to_bytes(text, errors='surrogate_or_strict')
 
     if os.path.lexists(b_dest) and not os.path.isfile(b_dest):
         module.fail_json(msg='%s exists and is not a regular file: move it away, this module writes a file there' % path,
@@ -188,13 +223,23 @@ def main():
     except (IOError, OSError) as error:
         module.fail_json(msg='cannot read %s: %s' % (path, to_native(error)), dest=dest)
 
-    content_changed = b_before != b_content
+    binary = checksum is not None or src is not None
+    if binary:
+        wanted = checksum.lower() if checksum is not None else hashlib.sha256(b_content).hexdigest()
+        before = hashlib.sha256(b_before).hexdigest() if b_before is not None else None
+        content_changed = before != wanted
+    else:
+        content_changed = b_before != b_content
     show_diff = module._diff and not secret
     diffs = []
     if show_diff and content_changed:
-        diffs.append(dict(before_header=path, after_header=path,
-                          before=to_text(b_before or b'', errors='surrogate_or_replace'),
-                          after=to_text(b_content, errors='surrogate_or_replace')))
+        if binary:
+            diffs.append(dict(before_header=path, after_header=path,
+                              before='sha256 %s\n' % before if before else '', after='sha256 %s\n' % wanted))
+        else:
+            diffs.append(dict(before_header=path, after_header=path,
+                              before=to_text(b_before or b'', errors='surrogate_or_replace'),
+                              after=to_text(b_content, errors='surrogate_or_replace')))
     changed = content_changed
     if content_changed:
         if not module.check_mode:

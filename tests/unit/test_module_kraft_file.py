@@ -142,3 +142,34 @@ def test_a_failed_chown_leaves_no_temporary_file(tmp_path):
     result = run_module(kraft_file, dict(dest=str(dest), content='x=1\n', owner='no-such-user-kraft'))
     assert result['failed'] is True
     assert os.listdir(str(tmp_path)) == []
+
+
+def test_src_on_the_node_is_written_with_its_sha256_as_the_diff(tmp_path):
+    import hashlib
+    data = bytes(range(256)) * 64
+    src = tmp_path / 'pushed'
+    src.write_bytes(data)
+    dest = tmp_path / 'agent.jar'
+    result = run_module(kraft_file, dict(dest=str(dest), src=str(src), mode='0644'), diff=True)
+    assert result['changed'] is True and dest.read_bytes() == data and mode_of(dest) == 0o644
+    assert result['diff'][0]['after'] == 'sha256 %s\n' % hashlib.sha256(data).hexdigest()
+    assert run_module(kraft_file, dict(dest=str(dest), src=str(src), mode='0644'))['changed'] is False
+
+
+def test_check_mode_with_the_checksum_of_src(tmp_path):
+    import hashlib
+    dest = tmp_path / 'agent.jar'
+    dest.write_bytes(b'old jar')
+    os.chmod(str(dest), 0o644)
+    new = hashlib.sha256(b'new jar').hexdigest()
+    result = run_module(kraft_file, dict(dest=str(dest), checksum=new, mode='0644'), check_mode=True, diff=True)
+    assert result['changed'] is True and dest.read_bytes() == b'old jar'
+    assert result['diff'][0]['before'] == 'sha256 %s\n' % hashlib.sha256(b'old jar').hexdigest()
+    same = hashlib.sha256(b'old jar').hexdigest()
+    assert run_module(kraft_file, dict(dest=str(dest), checksum=same, mode='0644'), check_mode=True)['changed'] is False
+
+
+def test_checksum_without_check_mode_fails(tmp_path):
+    result = run_module(kraft_file, dict(dest=str(tmp_path / 'f'), checksum='00'))
+    assert result['failed'] is True and 'src' in result['msg']
+    assert not (tmp_path / 'f').exists()
