@@ -10,7 +10,10 @@ and the runs themselves:
                 registered), then a second run (must change nothing), then the gated rolling
                 restart of all six nodes (playbooks/rolling_restart.yml);
   profile       the first deploy's slowest tasks, its plays, and the tasks each host ran in the
-                first deploy and in the second run (first round of each);
+                first deploy and in the second run (first round of each); where the CPU time of
+                both went: the Ansible process tree, the Kafka JVMs, the rest of the containers
+                (modules, kafka-storage, tar) and the rest of the host (Docker, the kernel), read
+                from /proc and the containers' cgroups;
   scale         the first deploy with 3 controllers and 1, 3 and 5 brokers;
   rolling       when each node's new process started in the first plain rolling restart (one
                 monotonic clock for all containers);
@@ -35,6 +38,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -122,18 +126,95 @@ def spread(values):
     return dict(median=round(median, 1), min=ordered[0], max=ordered[-1], runs=list(values))
 
 
-def playbook(name, inventory, settings=None, extra_vars=None):
+# --- CPU accounting -------------------------------------------------------------------------
+
+def host_busy_seconds():
+    """CPU seconds the whole machine spent not idle since boot (all cores)."""
+    with open('/proc/stat') as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / float(os.sysconf('SC_CLK_TCK'))
+
+
+def container_cpu_files(members):
+    """Each container's CPU usage file in its cgroup (v1 cpuacct or v2 cpu.stat), or None."""
+    result = {}
+    for node in members:
+        cid = run(['docker', 'inspect', '-f', '{{.Id}}', node.name]).strip()
+        candidates = ['/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage' % cid,
+                      '/sys/fs/cgroup/cpu,cpuacct/docker/%s/cpuacct.usage' % cid,
+                      '/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat' % cid,
+                      '/sys/fs/cgroup/docker/%s/cpu.stat' % cid]
+        found = [path for path in candidates if os.path.exists(path)]
+        if not found:
+            return None
+        result[node.name] = found[0]
+    return result
+
+
+def container_cpu_seconds(path):
+    with open(path) as handle:
+        text = handle.read()
+    if path.endswith('cpuacct.usage'):
+        return int(text) / 1e9
+    return int(dict(line.split() for line in text.splitlines())['usage_usec']) / 1e6
+
+
+def java_cpu_seconds(members):
+    """CPU seconds the running java processes of all nodes have used since they started."""
+    total = 0.0
+    ticks = float(os.sysconf('SC_CLK_TCK'))
+    for node in members:
+        out = subprocess.run(['docker', 'exec', node.name, 'sh', '-c', 'for p in $(pgrep -x java); do cat /proc/$p/stat; done'],
+                             capture_output=True, text=True, check=False).stdout
+        for line in out.splitlines():
+            fields = line.rsplit(')', 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+class CpuMeter(object):
+    """Where the CPU time of one playbook run went, from counters read before and after it."""
+
+    def __init__(self, members):
+        self.members = members
+        self.files = container_cpu_files(members)
+
+    def read(self):
+        return dict(busy=host_busy_seconds(), java=java_cpu_seconds(self.members),
+                    containers=sum(container_cpu_seconds(f) for f in self.files.values()) if self.files else None)
+
+    def report(self, before, after, ansible_seconds, wall):
+        busy = after['busy'] - before['busy']
+        result = dict(wall_seconds=round(wall, 1), cores=os.cpu_count(),
+                      busy_share=round(busy / (wall * os.cpu_count()), 2), busy_cpu_seconds=round(busy, 1),
+                      ansible_process_tree=round(ansible_seconds, 1), kafka_jvms=round(after['java'] - before['java'], 1))
+        if self.files:
+            containers = after['containers'] - before['containers']
+            result.update(containers_other=round(containers - result['kafka_jvms'], 1),
+                          host_other=round(busy - ansible_seconds - containers, 1))
+        else:
+            result['note'] = 'no cgroup CPU file found for the containers: containers_other and host_other not split'
+        return result
+
+
+def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
+    """Run playbooks/<name>.yml; with cpu (a CpuMeter) the result says where its CPU time went."""
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),
                KRAFT_KAFKA_ARCHIVE=ARCHIVE)
     env.pop('KRAFT_ARCHIVE_MIRROR', None)
     env.update(settings or {})
-    started = time.monotonic()
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
+    counters = cpu.read() if cpu else None
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     proc = subprocess.run(argv,
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ansible_seconds = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
+    cpu_report = cpu.report(counters, cpu.read(), ansible_seconds, wall) if cpu else None
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-3000:])
         raise SystemExit('%s failed (rc %s)' % (name, proc.returncode))
@@ -145,7 +226,8 @@ def playbook(name, inventory, settings=None, extra_vars=None):
     per_host = dict((host, sum(stats.get(k, 0) for k in ('ok', 'skipped', 'failures')))
                     for host, stats in result['stats'].items())
     return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host,
-                node_tasks_per_host=node_tasks(result), plays=plays, profile=profile(result), started=started)
+                node_tasks_per_host=node_tasks(result), plays=plays, profile=profile(result), started=started,
+                cpu=cpu_report)
 
 
 # Actions that run on the Ansible controller whatever the host (no connection to it).
@@ -186,11 +268,12 @@ def public(result):
 
 
 def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None):
+    """site.yml on fresh containers: the inventory, the nodes, the playbook's result (with cpu)."""
     inventory, members = fresh_cluster(brokers, image, workdir, host_vars)
     under = 'Mitogen' if 'mitogen' in (settings or {}).get('ANSIBLE_STRATEGY', '') else 'Ansible defaults'
     how = (' under %s' % under if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
     log('3+%d: containers up; site.yml%s' % (brokers, how))
-    return inventory, members, playbook('site', inventory, settings, extra_vars)
+    return inventory, members, playbook('site', inventory, settings, extra_vars, cpu=CpuMeter(members))
 
 
 def metrics_cost(image, workdir, pairs):
@@ -247,13 +330,14 @@ def deploy_rounds(report, args, image, workdir, chosen):
             variant = chosen[name]
             inventory, members, first = deploy(3, image, workdir, variant['settings'], host_vars=variant['host_vars'])
             log('%s: second run' % name)
-            second = playbook('site', inventory, variant['settings'])
+            second = playbook('site', inventory, variant['settings'], cpu=CpuMeter(members))
             if index == 0:
                 profiles[name] = dict(first_deploy_seconds=first['wall_seconds'], plays=first['plays'],
                                       slowest_tasks=first['profile'],
                                       tasks_per_host=dict(first_deploy=first['tasks_per_host'], second_run=second['tasks_per_host']),
                                       node_tasks_per_host=dict(first_deploy=first['node_tasks_per_host'],
-                                                               second_run=second['node_tasks_per_host']))
+                                                               second_run=second['node_tasks_per_host']),
+                                      cpu=dict(first_deploy=first['cpu'], second_run=second['cpu']))
             if index == 0 and name == 'plain':
                 log('second run under Ansible defaults')
                 defaults = public(playbook('site', inventory, ANSIBLE_DEFAULTS))

@@ -107,38 +107,29 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_user import read_user, user_differences
+
+USERMOD_FLAGS = dict(group='--gid', shell='--shell', home='--home')
 
 
 def ensure_user(module, wanted):
     """Create the group and the user, or set the user's group, shell and home; (changed, diff)."""
     before, after = {}, dict(name=wanted['name'], group=wanted['group'], shell=wanted['shell'], home=wanted['home'])
     commands = []
-    try:
-        grp.getgrnam(wanted['group'])
-    except KeyError:
+    found = read_user(wanted)
+    if found['group_gid'] is None:
         before['group_state'], after['group_state'] = 'absent', 'present'
         commands.append([module.get_bin_path('groupadd', required=True), '--system', wanted['group']])
-    try:
-        current = pwd.getpwnam(wanted['name'])
-    except KeyError:
-        current = None
+    current = found['user']
     if current is None:
         before['state'], after['state'] = 'absent', 'present'
         commands.append([module.get_bin_path('useradd', required=True), '--system', '--gid', wanted['group'],
                          '--shell', wanted['shell'], '--home-dir', wanted['home'], '--no-create-home', wanted['name']])
     else:
-        try:
-            group_name = grp.getgrgid(current.pw_gid).gr_name
-        except KeyError:
-            group_name = str(current.pw_gid)
-        before.update(name=wanted['name'], group=group_name, shell=current.pw_shell, home=current.pw_dir)
+        before.update(name=wanted['name'], group=current['group'], shell=current['shell'], home=current['home'])
         flags = []
-        if group_name != wanted['group']:
-            flags += ['--gid', wanted['group']]
-        if current.pw_shell != wanted['shell']:
-            flags += ['--shell', wanted['shell']]
-        if current.pw_dir != wanted['home']:
-            flags += ['--home', wanted['home']]
+        for field in user_differences(wanted, found):
+            flags += [USERMOD_FLAGS[field], wanted[field]]
         if flags:
             commands.append([module.get_bin_path('usermod', required=True)] + flags + [wanted['name']])
     if commands and not module.check_mode:

@@ -209,6 +209,7 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_user import user_is_as_wanted
 
 
 def read_text(path):
@@ -262,14 +263,7 @@ def missing_packages(module, packages):
 
 
 def user_ok(wanted):
-    if not wanted:
-        return False
-    try:
-        group = grp.getgrnam(wanted['group'])
-        user = pwd.getpwnam(wanted['name'])
-    except KeyError:
-        return False
-    return user.pw_gid == group.gr_gid and user.pw_shell == wanted['shell'] and user.pw_dir == wanted['home']
+    return bool(wanted) and user_is_as_wanted(wanted)
 
 
 def directory_ok(wanted):

@@ -6,7 +6,7 @@ Ansible controller pushed into a temporary directory on the node first.
 
 Unlike ansible.builtin.copy's and unarchive's actions nothing is stat'ed on the node first (the
 roles' discover already read what is there): a temporary directory, one transfer, one module
-run, its removal."""
+run, its removal. Nothing is pushed in check mode."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,26 +16,60 @@ import os
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
 
 
-def local_file(action, source):
-    """The controller's path of src (a relative one looked up as ansible.builtin.copy does), or
-    raises AnsibleError naming it."""
-    try:
-        return action._loader.get_real_file(action._find_needle('files', os.path.expanduser(source)), decrypt=False)
-    except AnsibleError as error:
-        raise AnsibleError('src %s: %s' % (source, to_text(error)))
+class PushingAction(ActionBase):
+    """Runs MODULE; where source_to_push() names a file of the Ansible controller, pushes it to
+    <temporary directory>/REMOTE_NAME first and gives the module pushed_args()."""
 
+    # The temporary directory is made only when there is something to push (not by run()).
+    TRANSFERS_FILES = False
+    MODULE = None
+    REMOTE_NAME = 'file'
 
-def run_with_pushed_file(action, module, args, local, task_vars, remote_name):
-    """Push `local` to <temporary directory>/<remote_name> on the node, run `module` with args
-    plus src=<that path> (and what `args` says besides), remove the directory; the module's result."""
-    shell = action._connection._shell
-    try:
-        action._make_tmp_path()
-        remote = shell.join_path(shell.tmpdir, remote_name)
-        action._transfer_file(local, remote)
-        action._fixup_perms2((shell.tmpdir, remote))
-        return action._execute_module(module_name=module, module_args=dict(args, src=remote), task_vars=task_vars)
-    finally:
-        action._remove_tmp_path(shell.tmpdir)
+    def source_to_push(self, args):
+        """The controller's file to push (args may be edited), or None to run the module with args."""
+        raise NotImplementedError
+
+    def pushed_args(self, args, remote):
+        """The module's arguments once the file is at remote on the node."""
+        return dict(args, src=remote)
+
+    def check_mode_args(self, args, local):
+        """The module's arguments in check mode, where nothing is pushed."""
+        return args
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(PushingAction, self).run(tmp, task_vars)
+        del tmp
+        args = self._task.args.copy()
+        source = self.source_to_push(args)
+        local = None
+        if source is not None:
+            try:
+                # A relative path is looked up as ansible.builtin.copy does (files/ of the role or playbook).
+                local = self._loader.get_real_file(self._find_needle('files', os.path.expanduser(source)), decrypt=False)
+            except AnsibleError as error:
+                result.update(failed=True, msg='src %s: %s' % (source, to_text(error)))
+                return result
+        if local is None:
+            result.update(self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars))
+        elif self._task.check_mode:
+            result.update(self._execute_module(module_name=self.MODULE, module_args=self.check_mode_args(args, local),
+                                               task_vars=task_vars))
+        else:
+            result.update(self._run_pushed(args, local, task_vars))
+        return result
+
+    def _run_pushed(self, args, local, task_vars):
+        shell = self._connection._shell
+        try:
+            self._make_tmp_path()
+            remote = shell.join_path(shell.tmpdir, self.REMOTE_NAME)
+            self._transfer_file(local, remote)
+            self._fixup_perms2((shell.tmpdir, remote))
+            return self._execute_module(module_name=self.MODULE, module_args=self.pushed_args(args, remote),
+                                        task_vars=task_vars)
+        finally:
+            self._remove_tmp_path(shell.tmpdir)

@@ -177,3 +177,30 @@ def test_a_failing_command_fails_naming_it():
         for patch in patches:
             patch.stop()
     assert result['failed'] is True and 'groupadd' in result['msg'] and 'exists' in result['msg']
+
+
+def test_discover_and_layout_judge_the_user_the_same_way():
+    """kraft_node_state's user_ok and kraft_layout's commands come from one reading
+    (module_utils/kraft_user): ok exactly where kraft_layout has nothing to run."""
+    from ansible_collections.kafkaops.kraft.plugins.modules import kraft_node_state
+    cases = [
+        (dict(kafka=PwEntry('kafka', 990, 990, '/opt/kafka', '/usr/sbin/nologin')), dict(kafka=990), True),
+        # Another group name for the same gid first in the database: the gid is what counts.
+        (dict(kafka=PwEntry('kafka', 990, 990, '/opt/kafka', '/usr/sbin/nologin')), collections.OrderedDict(
+            [('kafka-old', 990), ('kafka', 990)]), True),
+        (dict(kafka=PwEntry('kafka', 990, 100, '/opt/kafka', '/usr/sbin/nologin')), dict(kafka=990, users=100), False),
+        (dict(kafka=PwEntry('kafka', 990, 990, '/home/kafka', '/bin/bash')), dict(kafka=990), False),
+        (dict(kafka=PwEntry('kafka', 990, 990, '/opt/kafka', '/usr/sbin/nologin')), {}, False),
+        ({}, dict(kafka=990), False),
+    ]
+    for users, groups, ok in cases:
+        dummy, patches = with_users(users, groups)
+        for patch in patches:
+            patch.start()
+        try:
+            judged = kraft_node_state.user_ok(KAFKA)
+        finally:
+            for patch in patches:
+                patch.stop()
+        result, commands = run_with(users, groups, dict(user=KAFKA))
+        assert judged is ok and (commands == []) is ok and result['changed'] is not ok, (users, groups, commands)
