@@ -129,10 +129,11 @@ def spread(values):
 # --- CPU accounting -------------------------------------------------------------------------
 
 def host_busy_seconds():
-    """CPU seconds the whole machine spent not idle since boot (all cores)."""
+    """CPU seconds the whole machine has worked since boot (all cores): user, nice, system, irq and
+    softirq; not idle, iowait or steal, and guest time only once (user and nice hold it)."""
     with open('/proc/stat') as handle:
-        values = [int(v) for v in handle.readline().split()[1:]]
-    return (sum(values) - values[3] - values[4]) / float(os.sysconf('SC_CLK_TCK'))
+        values = [int(v) for v in handle.readline().split()[1:]] + [0] * 10
+    return sum(values[i] for i in (0, 1, 2, 5, 6)) / float(os.sysconf('SC_CLK_TCK'))
 
 
 def container_cpu_files(members):
@@ -160,16 +161,17 @@ def container_cpu_seconds(path):
 
 
 def java_cpu_seconds(members):
-    """CPU seconds the running java processes of all nodes have used since they started."""
-    total = 0.0
+    """{(node, pid, start time): CPU seconds used since it started} of the running java processes."""
+    result = {}
     ticks = float(os.sysconf('SC_CLK_TCK'))
     for node in members:
         out = subprocess.run(['docker', 'exec', node.name, 'sh', '-c', 'for p in $(pgrep -x java); do cat /proc/$p/stat; done'],
                              capture_output=True, text=True, check=False).stdout
         for line in out.splitlines():
-            fields = line.rsplit(')', 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            pid, rest = line.split(' ', 1)
+            fields = rest.rsplit(')', 1)[1].split()  # from field 3 (state) on
+            result[(node.name, pid, fields[19])] = (int(fields[11]) + int(fields[12])) / ticks
+    return result
 
 
 class CpuMeter(object):
@@ -179,15 +181,23 @@ class CpuMeter(object):
         self.members = members
         self.files = container_cpu_files(members)
 
-    def read(self):
-        return dict(busy=host_busy_seconds(), java=java_cpu_seconds(self.members),
-                    containers=sum(container_cpu_seconds(f) for f in self.files.values()) if self.files else None)
+    def read(self, busy_first):
+        """The counters; the machine's busy time read next to the run (last before it, first after
+        it), so that this meter's own docker exec calls stay outside the window."""
+        busy = host_busy_seconds() if busy_first else None
+        counters = dict(java=java_cpu_seconds(self.members),
+                        containers=sum(container_cpu_seconds(f) for f in self.files.values()) if self.files else None)
+        counters['busy'] = busy if busy_first else host_busy_seconds()
+        return counters
 
     def report(self, before, after, ansible_seconds, wall):
         busy = after['busy'] - before['busy']
+        # Per process: a JVM that started during the run counts whole, one that exited not at all
+        # (kafka-storage's: in containers_other).
+        jvms = sum(seconds - before['java'].get(key, 0.0) for key, seconds in after['java'].items())
         result = dict(wall_seconds=round(wall, 1), cores=os.cpu_count(),
                       busy_share=round(busy / (wall * os.cpu_count()), 2), busy_cpu_seconds=round(busy, 1),
-                      ansible_process_tree=round(ansible_seconds, 1), kafka_jvms=round(after['java'] - before['java'], 1))
+                      ansible_process_tree=round(ansible_seconds, 1), kafka_jvms=round(jvms, 1))
         if self.files:
             containers = after['containers'] - before['containers']
             result.update(containers_other=round(containers - result['kafka_jvms'], 1),
@@ -206,7 +216,7 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
-    counters = cpu.read() if cpu else None
+    counters = cpu.read(busy_first=False) if cpu else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.run(argv,
@@ -214,7 +224,7 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
     wall = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     ansible_seconds = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
-    cpu_report = cpu.report(counters, cpu.read(), ansible_seconds, wall) if cpu else None
+    cpu_report = cpu.report(counters, cpu.read(busy_first=True), ansible_seconds, wall) if cpu else None
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-3000:])
         raise SystemExit('%s failed (rc %s)' % (name, proc.returncode))

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import hashlib
 
+from ansible.errors import AnsibleError
 from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_push import PushingAction
 
 
@@ -29,7 +30,11 @@ class ActionModule(PushingAction):
 
     def source_to_push(self, args):
         # The module's src is the pushed copy on the node.
-        return args.pop('src', None)
+        source = args.pop('src', None)
+        given = [name for name in ('content', 'secret_content', 'checksum') if args.get(name) is not None]
+        if source is not None and given:
+            raise AnsibleError('kraft_file: src and %s are mutually exclusive' % ', '.join(given))
+        return source
 
     def check_mode_args(self, args, local):
         return dict(args, checksum=sha256_of(local))

@@ -18,13 +18,14 @@ description:
   - The archive is unpacked by C(tar) into a new directory beside O(dest), flushed to disk, then
     renamed to O(dest). An interrupted run never leaves a half release at O(dest); the next run
     removes what it left beside it (directories named C(.<name of dest>.unpacking-*)).
-  - O(dest) counts as unpacked when O(creates) (a path inside it) exists. A directory at O(dest)
+  - O(dest) counts as unpacked when O(creates) (a file inside it) exists. A directory at O(dest)
     without it (a half release left by an older, non-atomic unpack) is replaced by the archive's.
-  - The link is replaced by a rename, so it always points at a whole release; a link to O(dest)
-    owned by another user than the module's is made anew. A directory or file (not a link) at
-    O(link) is an error, never removed.
+  - The link is replaced by a rename, so it always points at a whole release; its text is O(dest)
+    as given. A directory or file (not a link) at O(link) is an error, never removed.
   - The files belong to the user running the module (root in the roles; the archive's owners are
-    not kept) and keep the archive's modes.
+    not kept). Run as root, they keep the archive's modes; as another user, less its umask. With
+    O(link), a release directory found owned by another user and group than the module's is given
+    back to them (the directory itself, as C(ansible.builtin.file) with C(owner) on a link did).
   - With the action plugin of the same name, O(src) is a file on the Ansible controller, pushed to
     a temporary directory on the node first (one transfer, no stat or copy module run), unless
     O(remote_src). Without O(src) only the link is made.
@@ -52,7 +53,7 @@ options:
     type: path
     required: true
   creates:
-    description: Path relative to O(dest) whose presence means the release is fully unpacked.
+    description: Path of a regular file, relative to O(dest), whose presence means the release is fully unpacked.
     type: str
     default: bin/kafka-server-start.sh
   link:
@@ -81,10 +82,15 @@ unpacked:
   type: bool
   sample: true
 linked:
-  description: Whether O(link) was made to point at O(dest) (or would be).
+  description: Whether O(link) was made to point at O(dest) (or would be); false when it already did.
   returned: always
   type: bool
   sample: true
+owner_fixed:
+  description: Whether the release directory was given back to the module's user and group (or would be).
+  returned: always
+  type: bool
+  sample: false
 previous_link_target:
   description: Where O(link) pointed before, or null where there was no link.
   returned: when O(link) is given
@@ -96,6 +102,7 @@ import binascii
 import glob
 import os
 import shutil
+import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -103,7 +110,14 @@ from ansible.module_utils.common.text.converters import to_native
 
 
 def is_unpacked(dest, creates):
-    return os.path.isdir(dest) and os.path.lexists(os.path.join(dest, creates))
+    return os.path.isdir(dest) and os.path.isfile(os.path.join(dest, creates))
+
+
+def remove_stale_staging(dest):
+    """What an interrupted run left beside dest (its staging directories), removed."""
+    parent, name = os.path.split(dest)
+    for stale in glob.glob(os.path.join(parent, glob.escape('.%s.unpacking-' % name) + '*')):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def sync_tree(top):
@@ -111,21 +125,13 @@ def sync_tree(top):
     for root, dirs, files in os.walk(top):
         for name in files:
             path = os.path.join(root, name)
-            if os.path.islink(path):
-                continue
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        fd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            # Regular files only: a FIFO would block the open, a link is not ours to flush.
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                sync_path(path)
+        sync_path(root)
 
 
-def sync_dir(path):
+def sync_path(path):
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -137,10 +143,7 @@ def unpack(module, src, dest):
     """tar into a new directory beside dest, check it holds one top-level directory, flush it,
     rename that directory to dest (a half release found at dest is replaced)."""
     parent, name = os.path.split(dest)
-    prefix = '.%s.unpacking-' % name
-    for stale in glob.glob(os.path.join(parent, glob.escape(prefix) + '*')):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = tempfile.mkdtemp(dir=parent, prefix=prefix)
+    staging = tempfile.mkdtemp(dir=parent, prefix='.%s.unpacking-' % name)
     try:
         rc, out, err = module.run_command(['tar', '-xzf', src, '-C', staging, '--no-same-owner'])
         if rc != 0:
@@ -155,13 +158,13 @@ def unpack(module, src, dest):
             # A half release (no `creates`): moved into the staging directory, removed with it.
             os.rename(dest, os.path.join(staging, '.replaced'))
         os.rename(top, dest)
-        sync_dir(parent)
+        sync_path(parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def owned_elsewhere(path):
-    status = os.lstat(path)
+    status = os.stat(path)
     return (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid())
 
 
@@ -175,7 +178,7 @@ def point_link(link, dest):
     except OSError:
         os.unlink(temp)
         raise
-    sync_dir(parent)
+    sync_path(parent)
 
 
 def main():
@@ -190,11 +193,16 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    src, dest, link = params['src'], params['dest'], params['link']
+    src, target, link = params['src'], params['dest'], params['link']
     for name in ('dest', 'link'):
         if params[name] is not None and not os.path.isabs(params[name]):
             module.fail_json(msg='%s must be an absolute path, got %s' % (name, params[name]))
-    dest = os.path.normpath(dest)
+    if os.path.isabs(params['creates']):
+        module.fail_json(msg='creates must be relative to dest, got %s' % params['creates'])
+    # The link's text is dest as given (what discover compares); the file system calls take it
+    # without a trailing slash.
+    dest = os.path.normpath(target)
+    link = os.path.normpath(link) if link is not None else None
     if not os.path.isdir(os.path.dirname(dest)):
         module.fail_json(msg='the parent of dest %s does not exist: create it first' % dest)
     if os.path.islink(dest) or (os.path.lexists(dest) and not os.path.isdir(dest)):
@@ -206,28 +214,34 @@ def main():
     if unpacked:
         if src is None:
             module.fail_json(msg='%s holds no release (no %s) and no src archive was given' % (dest, params['creates']))
-        # The action plugin pushed src and set remote_src; in check mode it pushes nothing.
-        if params['remote_src'] and not os.path.isfile(src):
+        # The action plugin pushed src and set remote_src; in check mode it pushes nothing (and
+        # an archive to download is not there yet).
+        if params['remote_src'] and not module.check_mode and not os.path.isfile(src):
             module.fail_json(msg='src %s is not a file on this node' % src)
     previous = os.readlink(link) if link is not None and os.path.islink(link) else None
-    # A link to dest owned by another user than this module's (root in the roles) is made anew.
-    linked = link is not None and (previous != dest or owned_elsewhere(link))
+    linked = link is not None and previous != target
+    # What discover checks with the link (the owner of its target): a release directory chowned
+    # by hand is given back, without a restart (linked stays false).
+    owner_fixed = link is not None and not unpacked and owned_elsewhere(dest)
 
     if not module.check_mode:
         try:
+            remove_stale_staging(dest)
             if unpacked:
                 unpack(module, src, dest)
+            if owner_fixed:
+                os.chown(dest, os.geteuid(), os.getegid())
             if linked:
-                point_link(link, dest)
+                point_link(link, target)
         except (IOError, OSError) as error:
             module.fail_json(msg='cannot install %s: %s' % (dest, to_native(error)))
 
-    result = dict(changed=unpacked or linked, unpacked=unpacked, linked=linked)
+    result = dict(changed=unpacked or linked or owner_fixed, unpacked=unpacked, linked=linked, owner_fixed=owner_fixed)
     if link is not None:
         result['previous_link_target'] = previous
         if module._diff and linked:
             result['diff'] = dict(before_header=link, after_header=link,
-                                  before=(previous or '(no link)') + '\n', after=dest + '\n')
+                                  before=(previous or '(no link)') + '\n', after=target + '\n')
     module.exit_json(**result)
 
 

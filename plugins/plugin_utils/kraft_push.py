@@ -17,6 +17,7 @@ import os
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
 
 
 class PushingAction(ActionBase):
@@ -29,7 +30,8 @@ class PushingAction(ActionBase):
     REMOTE_NAME = 'file'
 
     def source_to_push(self, args):
-        """The controller's file to push (args may be edited), or None to run the module with args."""
+        """The controller's file to push (args may be edited), or None to run the module with args.
+        An AnsibleError raised here fails the task before anything is pushed."""
         raise NotImplementedError
 
     def pushed_args(self, args, remote):
@@ -44,32 +46,33 @@ class PushingAction(ActionBase):
         result = super(PushingAction, self).run(tmp, task_vars)
         del tmp
         args = self._task.args.copy()
-        source = self.source_to_push(args)
         local = None
-        if source is not None:
-            try:
-                # A relative path is looked up as ansible.builtin.copy does (files/ of the role or playbook).
-                local = self._loader.get_real_file(self._find_needle('files', os.path.expanduser(source)), decrypt=False)
-            except AnsibleError as error:
-                result.update(failed=True, msg='src %s: %s' % (source, to_text(error)))
-                return result
-        if local is None:
-            result.update(self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars))
-        elif self._task.check_mode:
-            result.update(self._execute_module(module_name=self.MODULE, module_args=self.check_mode_args(args, local),
-                                               task_vars=task_vars))
-        else:
-            result.update(self._run_pushed(args, local, task_vars))
-        return result
-
-    def _run_pushed(self, args, local, task_vars):
-        shell = self._connection._shell
         try:
-            self._make_tmp_path()
-            remote = shell.join_path(shell.tmpdir, self.REMOTE_NAME)
-            self._transfer_file(local, remote)
-            self._fixup_perms2((shell.tmpdir, remote))
-            return self._execute_module(module_name=self.MODULE, module_args=self.pushed_args(args, remote),
-                                        task_vars=task_vars)
+            source = self.source_to_push(args)
+            if source is not None:
+                # A relative path is looked up as ansible.builtin.copy does (files/ of the role or
+                # playbook); a vaulted file is decrypted into a temporary file here.
+                local = self._loader.get_real_file(self._find_needle('files', os.path.expanduser(source)), decrypt=True)
+        except AnsibleError as error:
+            result.update(failed=True, msg=to_text(error))
+            return result
+        try:
+            if local is None:
+                module_args = args
+            elif self._task.check_mode:
+                module_args = self.check_mode_args(args, local)
+            else:
+                self._make_tmp_path()
+                remote = self._connection._shell.join_path(self._connection._shell.tmpdir, self.REMOTE_NAME)
+                self._transfer_file(local, remote)
+                self._fixup_perms2((self._connection._shell.tmpdir, remote))
+                module_args = self.pushed_args(args, remote)
+            result = merge_hash(result, self._execute_module(module_name=self.MODULE, module_args=module_args,
+                                                             task_vars=task_vars))
         finally:
-            self._remove_tmp_path(shell.tmpdir)
+            # Whatever made a temporary directory on the node (the push, or the module's run
+            # without pipelining) removes it here, as the normal action does.
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+            if local is not None:
+                self._loader.cleanup_tmp_file(local)
+        return result

@@ -3,6 +3,8 @@ import io
 import os
 import tarfile
 
+import pytest
+
 from ansible_collections.kafkaops.kraft.plugins.modules import kraft_release
 from ansible_collections.kafkaops.kraft.tests.unit.module_harness import run_module
 
@@ -124,12 +126,53 @@ def test_src_missing_on_the_node_fails(tmp_path):
     assert result['failed'] is True and 'absent.tgz' in result['msg']
 
 
-def test_a_link_owned_by_another_user_is_made_anew(tmp_path, monkeypatch):
+@pytest.mark.skipif(os.geteuid() != 0, reason='chown to another user needs root')
+def test_a_release_directory_chowned_by_hand_is_given_back_without_a_new_link(tmp_path):
     release = tmp_path / 'r'
     (release / 'bin').mkdir(parents=True)
     (release / 'bin' / 'kafka-server-start.sh').write_text('')
     os.symlink(str(release), str(tmp_path / 'current'))
-    monkeypatch.setattr(kraft_release.os, 'geteuid', lambda: os.lstat(str(tmp_path / 'current')).st_uid + 1)
+    os.chown(str(release), 1234, 1234)
+    link_inode = os.lstat(str(tmp_path / 'current')).st_ino
     result = run_module(kraft_release, dict(dest=str(release), link=str(tmp_path / 'current')))
-    assert result['changed'] is True and result['linked'] is True
-    assert os.readlink(str(tmp_path / 'current')) == str(release)
+    assert result['changed'] is True and result['owner_fixed'] is True and result['linked'] is False
+    assert (os.stat(str(release)).st_uid, os.stat(str(release)).st_gid) == (0, 0)
+    assert os.lstat(str(tmp_path / 'current')).st_ino == link_inode
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='the archive\'s owners are kept only for root')
+def test_the_archive_owners_are_not_kept(tmp_path):
+    src = make_archive(tmp_path / 'k.tgz')
+    run_module(kraft_release, dict(src=src, remote_src=True, dest=str(tmp_path / 'r')))
+    assert os.stat(str(tmp_path / 'r' / 'libs' / 'kafka.jar')).st_uid == 0
+
+
+def test_the_link_text_is_dest_as_given(tmp_path):
+    release = tmp_path / 'r'
+    (release / 'bin').mkdir(parents=True)
+    (release / 'bin' / 'kafka-server-start.sh').write_text('')
+    given = str(tmp_path) + '//r'
+    result = run_module(kraft_release, dict(dest=given, link=str(tmp_path / 'current') + '/'))
+    assert result['linked'] is True and os.readlink(str(tmp_path / 'current')) == given
+    assert run_module(kraft_release, dict(dest=given, link=str(tmp_path / 'current')))['changed'] is False
+
+
+def test_staging_left_by_an_interrupted_run_goes_even_when_nothing_is_unpacked(tmp_path):
+    release = tmp_path / 'r'
+    (release / 'bin').mkdir(parents=True)
+    (release / 'bin' / 'kafka-server-start.sh').write_text('')
+    stale = tmp_path / '.r.unpacking-abc' / '.replaced'
+    stale.mkdir(parents=True)
+    result = run_module(kraft_release, dict(dest=str(release)))
+    assert result['changed'] is False and not (tmp_path / '.r.unpacking-abc').exists()
+
+
+def test_check_mode_with_an_archive_not_downloaded_yet(tmp_path):
+    result = run_module(kraft_release, dict(src=str(tmp_path / 'later.tgz'), remote_src=True, dest=str(tmp_path / 'r')),
+                        check_mode=True, diff=True)
+    assert result['changed'] is True and result['unpacked'] is True and os.listdir(str(tmp_path)) == []
+
+
+def test_an_absolute_creates_fails(tmp_path):
+    result = run_module(kraft_release, dict(dest=str(tmp_path / 'r'), creates='/bin/sh'))
+    assert result['failed'] is True and 'creates' in result['msg']

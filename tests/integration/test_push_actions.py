@@ -1,0 +1,105 @@
+"""The actions of kraft_file (src) and kraft_release run for real: ansible-playbook on this machine
+through the local connection, so the push into a temporary directory, the module run on it, check
+mode (nothing pushed) and the removal of the temporary directory happen as on a node. With
+pipelining on (the project's ansible.cfg) and off (Ansible's default: the module is a file in the
+temporary directory too)."""
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+
+def playbook(tmp_path, tasks, pipelining=True, check=False):
+    """Run `tasks` on localhost; (rc, {task name: result}), remote_tmp under tmp_path/remote-tmp."""
+    path = tmp_path / 'play.yml'
+    path.write_text(json.dumps([dict(hosts='localhost', gather_facts=False, tasks=tasks)]))
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
+               ANSIBLE_PIPELINING=str(pipelining), ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'),
+               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
+    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)]
+    if check:
+        argv.append('--check')
+    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    try:
+        out = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError(proc.stdout[-3000:] + proc.stderr[-3000:])
+    results = dict((task['task']['name'], task['hosts']['localhost']) for task in out['plays'][0]['tasks'])
+    return proc.returncode, results
+
+
+def leftovers(tmp_path):
+    remote = tmp_path / 'remote-tmp'
+    return sorted(os.listdir(str(remote))) if remote.exists() else []
+
+
+def archive(path):
+    with tarfile.open(str(path), 'w:gz') as tar:
+        for name, data in (('kafka_2.13-9.9.9/bin/kafka-server-start.sh', b'#!/bin/sh\n'), ('kafka_2.13-9.9.9/libs/a.jar', b'a')):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o755
+            tar.addfile(info, io.BytesIO(data))
+    return str(path)
+
+
+@pytest.mark.parametrize('pipelining', [True, False])
+def test_kraft_file_pushes_src_and_check_mode_pushes_nothing(tmp_path, pipelining):
+    jar = tmp_path / 'agent.jar'
+    jar.write_bytes(b'\x00jar' * 5000)
+    dest = tmp_path / 'node' / 'agent.jar'
+    dest.parent.mkdir()
+    task = dict(name='push', **{'kafkaops.kraft.kraft_file': dict(src=str(jar), dest=str(dest), mode='0644')})
+    rc, results = playbook(tmp_path, [task], pipelining)
+    assert rc == 0 and results['push']['changed'] is True
+    assert dest.read_bytes() == jar.read_bytes() and oct(os.stat(str(dest)).st_mode & 0o777) == '0o644'
+    assert leftovers(tmp_path) == []
+    rc, results = playbook(tmp_path, [task], pipelining)
+    assert rc == 0 and results['push']['changed'] is False
+    # Check mode compares the controller's sha256 with the node's file: the same, then another.
+    rc, results = playbook(tmp_path, [task], pipelining, check=True)
+    assert rc == 0 and results['push']['changed'] is False
+    jar.write_bytes(b'new jar')
+    rc, results = playbook(tmp_path, [task], pipelining, check=True)
+    assert rc == 0 and results['push']['changed'] is True and dest.read_bytes() != b'new jar'
+    assert leftovers(tmp_path) == []
+
+
+def test_kraft_file_src_with_content_fails_before_pushing(tmp_path):
+    jar = tmp_path / 'agent.jar'
+    jar.write_bytes(b'jar')
+    task = dict(name='both', **{'kafkaops.kraft.kraft_file': dict(src=str(jar), content='x', dest=str(tmp_path / 'f')),
+                                'ignore_errors': True})
+    rc, results = playbook(tmp_path, [task])
+    assert results['both']['failed'] is True and 'mutually exclusive' in results['both']['msg']
+    assert not (tmp_path / 'f').exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize('pipelining', [True, False])
+def test_kraft_release_pushes_the_archive_unpacks_and_links(tmp_path, pipelining):
+    src = archive(tmp_path / 'k.tgz')
+    root = tmp_path / 'opt'
+    root.mkdir()
+    task = dict(name='release', **{'kafkaops.kraft.kraft_release': dict(
+        src=src, dest=str(root / 'kafka_2.13-9.9.9'), link=str(root / 'current'))})
+    rc, results = playbook(tmp_path, [task], pipelining, check=True)
+    assert rc == 0 and results['release']['changed'] is True and os.listdir(str(root)) == []
+    rc, results = playbook(tmp_path, [task], pipelining)
+    assert rc == 0 and results['release']['unpacked'] is True and results['release']['linked'] is True
+    assert (root / 'current' / 'libs' / 'a.jar').read_bytes() == b'a'
+    assert sorted(os.listdir(str(root))) == ['current', 'kafka_2.13-9.9.9'] and leftovers(tmp_path) == []
+    rc, results = playbook(tmp_path, [task], pipelining)
+    assert rc == 0 and results['release']['changed'] is False
+
+
+def test_kraft_release_names_a_missing_local_archive(tmp_path):
+    task = dict(name='release', ignore_errors=True, **{'kafkaops.kraft.kraft_release': dict(
+        src=str(tmp_path / 'absent.tgz'), dest=str(tmp_path / 'r'))})
+    rc, results = playbook(tmp_path, [task])
+    assert results['release']['failed'] is True and 'absent.tgz' in results['release']['msg']
