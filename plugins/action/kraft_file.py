@@ -10,18 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
-
 from ansible.errors import AnsibleError
+from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster import file_digest
 from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_push import PushingAction
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, 'rb') as handle:
-        for block in iter(lambda: handle.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ActionModule(PushingAction):
@@ -37,4 +28,4 @@ class ActionModule(PushingAction):
         return source
 
     def check_mode_args(self, args, local):
-        return dict(args, checksum=sha256_of(local))
+        return dict(args, checksum=file_digest(local))

@@ -28,7 +28,6 @@ description:
 
 import errno
 import hashlib
-import os
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -37,6 +36,7 @@ from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster impor
     checksum_from_file,
     decide_cluster_id,
     decide_quorum,
+    file_digest,
     inventory_problems,
     listener_problems,
     new_cluster_id,
@@ -153,16 +153,12 @@ def kraft_local_file_digest(path, algorithm='sha256'):
         raise AnsibleFilterError('kraft_local_file_digest: algorithm must be sha256 or sha512, not %r' % (algorithm,))
     if not isinstance(path, str):
         raise AnsibleFilterError('kraft_local_file_digest expects a path, got %r' % (path,))
-    digest = hashlib.new(algorithm)
     try:
-        with open(os.path.expanduser(path), 'rb') as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b''):
-                digest.update(chunk)
+        return file_digest(path, algorithm)
     except (IOError, OSError) as exc:
         if exc.errno == errno.ENOENT:
             return ''
         raise AnsibleFilterError('kraft_local_file_digest: cannot read %s: %s' % (path, exc))
-    return digest.hexdigest()
 
 
 class FilterModule(object):

@@ -598,6 +598,15 @@ def quorum_voters(nodes):
     return ','.join(entry for node_id, entry in entries)
 
 
+def file_digest(path, algorithm='sha256'):
+    """Hex digest of a local file, read in 1 MiB blocks (IOError/OSError propagate)."""
+    digest = hashlib.new(algorithm)
+    with open(os.path.expanduser(path), 'rb') as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def checksum_from_file(text, file_name=None):
     """The sha512 hex digest from an Apache .sha512 file.
 
