@@ -120,59 +120,10 @@ content_changed:
   sample: true
 '''
 
-import hashlib
-import os
-import stat
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-
-def read_current(b_dest):
-    """The bytes the file holds, or None where there is none."""
-    try:
-        with open(b_dest, 'rb') as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
-def write_atomically(module, b_dest, b_content, file_args):
-    """Write b_content beside b_dest, give it its owner, group, mode and SELinux context, fsync,
-    then rename it over b_dest. Nothing is left beside it when any step fails."""
-    b_dir = os.path.dirname(b_dest) or b'.'
-    fd, b_tmp = tempfile.mkstemp(dir=b_dir, prefix=b'.' + os.path.basename(b_dest) + b'.')
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(b_content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        module.set_fs_attributes_if_different(dict(file_args, path=to_native(b_tmp)), False)
-        os.rename(b_tmp, b_dest)
-    finally:
-        # fail_json (a chown to a user that does not exist) raises SystemExit: still clean up.
-        if os.path.lexists(b_tmp):
-            os.unlink(b_tmp)
-
-
-def wanted_attributes(module, b_dest, exists):
-    """owner, group and mode for the file: as given; where not given, the existing file's, or for a
-    new file its creator's and the umask's default (as ansible.builtin.copy does)."""
-    params = module.params
-    if exists:
-        current = os.stat(b_dest)
-        owner, group, mode = str(current.st_uid), str(current.st_gid), '%04o' % stat.S_IMODE(current.st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        owner, group, mode = None, None, '%04o' % (0o666 & ~umask)
-    secontext = [None, None, None]
-    if module.selinux_enabled():
-        secontext = module.selinux_context(to_native(b_dest)) if exists else module.selinux_default_context(to_native(b_dest))
-    return dict(path=to_native(b_dest), owner=params['owner'] if params['owner'] is not None else owner,
-                group=params['group'] if params['group'] is not None else group,
-                mode=params['mode'] if params['mode'] is not None else mode, secontext=secontext, attributes=None)
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import ensure_file
 
 
 def main():
@@ -197,11 +148,6 @@ def main():
     src, checksum = module.params['src'], module.params['checksum']
     if checksum is not None and not module.check_mode:
         module.fail_json(msg='checksum stands for src in check mode only: give src (the action plugin pushes it)', dest=dest)
-    b_dest = to_bytes(dest, errors='surrogate_or_strict')
-    if os.path.islink(b_dest):
-        # A link stands for its target, as with ansible.builtin.template (the link stays).
-        b_dest = os.path.realpath(b_dest)
-    path = to_native(b_dest)
     b_content = None
     if src is not None:
         try:
@@ -212,53 +158,12 @@ def main():
     elif checksum is None:
         b_content = to_bytes(text, errors='surrogate_or_strict')
 
-    if os.path.lexists(b_dest) and not os.path.isfile(b_dest):
-        module.fail_json(msg='%s exists and is not a regular file: move it away, this module writes a file there' % path,
-                         dest=dest)
-    b_dir = os.path.dirname(b_dest) or b'.'
-    if not os.path.isdir(b_dir) and not module.check_mode:
-        module.fail_json(msg='the directory of %s does not exist: create it first' % path, dest=dest)
-    try:
-        b_before = read_current(b_dest)
-    except (IOError, OSError) as error:
-        module.fail_json(msg='cannot read %s: %s' % (path, to_native(error)), dest=dest)
-
-    binary = checksum is not None or src is not None
-    if binary:
-        wanted = checksum.lower() if checksum is not None else hashlib.sha256(b_content).hexdigest()
-        before = hashlib.sha256(b_before).hexdigest() if b_before is not None else None
-        content_changed = before != wanted
-    else:
-        content_changed = b_before != b_content
-    show_diff = module._diff and not secret
-    diffs = []
-    if show_diff and content_changed:
-        if binary:
-            diffs.append(dict(before_header=path, after_header=path,
-                              before='sha256 %s\n' % before if before else '', after='sha256 %s\n' % wanted))
-        else:
-            diffs.append(dict(before_header=path, after_header=path,
-                              before=to_text(b_before or b'', errors='surrogate_or_replace'),
-                              after=to_text(b_content, errors='surrogate_or_replace')))
-    changed = content_changed
-    if content_changed:
-        if not module.check_mode:
-            try:
-                write_atomically(module, b_dest, b_content, wanted_attributes(module, b_dest, b_before is not None))
-            except (IOError, OSError) as error:
-                module.fail_json(msg='cannot write %s: %s' % (path, to_native(error)), dest=dest)
-    elif b_before is not None:
-        # Same text: only owner, group or mode may differ (check mode honoured by the helper).
-        file_args = dict(path=path, owner=module.params['owner'], group=module.params['group'],
-                         mode=module.params['mode'], secontext=[None, None, None], attributes=None)
-        attr_diff = dict(before=dict(path=path), after=dict(path=path))
-        changed = module.set_fs_attributes_if_different(file_args, False, diff=attr_diff)
-        if changed and show_diff:
-            diffs.append(attr_diff)
-
-    result = dict(changed=changed, dest=dest, content_changed=content_changed)
-    if diffs:
-        result['diff'] = diffs
+    outcome = ensure_file(module, dest, b_content=b_content, checksum=checksum, owner=module.params['owner'],
+                          group=module.params['group'], mode=module.params['mode'], binary=src is not None,
+                          show_diff=module._diff and not secret)
+    result = dict(changed=outcome['changed'], dest=dest, content_changed=outcome['content_changed'])
+    if outcome['diff']:
+        result['diff'] = outcome['diff']
     module.exit_json(**result)
 
 
