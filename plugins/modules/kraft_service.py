@@ -27,9 +27,10 @@ description:
   - Before a start (not a restart), nothing may listen on O(listen_port), or the task fails naming
     the port. Another process there would be taken for the service, and would keep it from
     binding the port.
-  - A service that systemd reports failed or stopped while it is waited for fails the task at once,
-    with the last lines of its journal; one that does not listen within O(timeout) seconds fails
-    with the same.
+  - A service whose process exits while it is waited for (systemd reports it failed, stopped, or
+    waiting to restart it) fails the task at once, with the last lines of its journal; Kafka exits
+    while starting only on what a restart does not mend (its configuration, its storage, a port it
+    cannot bind). One that does not listen within O(timeout) seconds fails with the same.
   - With O(state=started), never restarts a running service, even where its unit changed;
     RV(unit_changed) says so, and the roles restart through their gates, one node at a time, with
     O(state=restarted).
@@ -135,6 +136,9 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import 
 RUNNING_STATES = ('active', 'activating', 'reloading')
 # A service in one of these is not coming up on its own any more.
 GAVE_UP_STATES = ('failed', 'inactive')
+# The process exited and systemd waits to start another (Restart=): the start failed. Kafka exits
+# while starting only on what a restart does not mend (configuration, storage, a port it cannot bind).
+EXITED_SUBSTATE = 'auto-restart'
 SHOWN = ('ActiveState', 'SubState', 'Result', 'UnitFileState', 'NRestarts')
 POLL_SECONDS = 0.2
 TCP_LISTEN = '0A'
@@ -205,10 +209,10 @@ def wait_until_listening(module, systemd, port, timeout, started_at):
             return round(time.time() - started_at, 1)
         if polls % int(1 / POLL_SECONDS) == 0:
             state = systemd.show()
-            if state.get('ActiveState') in GAVE_UP_STATES:
+            if state.get('ActiveState') in GAVE_UP_STATES or state.get('SubState') == EXITED_SUBSTATE:
                 why = 'ActiveState %s, SubState %s, Result %s' % tuple(
                     state.get(key) for key in ('ActiveState', 'SubState', 'Result'))
-                module.fail_json(msg='%s stopped while it was starting (%s): it never listened on port %d.%s' % (
+                module.fail_json(msg='%s exited while it was starting (%s): it never listened on port %d.%s' % (
                     systemd.name, why, port, systemd.journal_tail()), **systemd.result)
         if time.time() >= deadline:
             state = systemd.show()
@@ -251,21 +255,22 @@ def main():
         if not module.check_mode:
             systemd.run('daemon-reload')
     state = systemd.show()
+    restart = params['state'] == 'restarted'
+    start = restart or state.get('ActiveState') not in RUNNING_STATES
+    port = params['listen_port']
+    # Whatever listens on the port once the service starts is taken as the service: so nothing else
+    # may listen there now (it would also keep Kafka from binding the port). A restart returns once
+    # the old process is gone (systemctl waits for the stop).
+    if start and port and not restart and listening_inodes(port):
+        module.fail_json(msg='something already listens on port %d on this node while %s is not running: stop it '
+                             '(a Kafka started by hand?), %s cannot listen there' % (port, params['name'], params['name']),
+                         **result)
     if state.get('UnitFileState') != 'enabled':
         result.update(enabled_now=True, changed=True)
         if not module.check_mode:
             systemd.run('enable', '--', params['name'])
-    restart = params['state'] == 'restarted'
-    if restart or state.get('ActiveState') not in RUNNING_STATES:
+    if start:
         result.update(started=True, changed=True)
-        port = params['listen_port']
-        # Whatever listens on the port once the service starts is taken as the service: so nothing
-        # else may listen there now (it would also keep Kafka from binding the port). A restart
-        # returns once the old process is gone (systemctl waits for the stop).
-        if port and not restart and listening_inodes(port):
-            module.fail_json(msg='something already listens on port %d on this node while %s is not running: stop it '
-                                 '(a Kafka started by hand?), %s cannot listen there' % (port, params['name'], params['name']),
-                             **result)
         if not module.check_mode:
             started_at = time.time()
             systemd.run('restart' if restart else 'start', '--', params['name'])

@@ -31,7 +31,9 @@ if args[0] == 'show':
 elif args[0] == 'enable':
     state['UnitFileState'] = 'enabled'
 elif args[0] in ('start', 'restart'):
-    if state.get('fail'):
+    if state.get('fail_state') == 'auto-restart':
+        state.update(ActiveState='activating', SubState='auto-restart', Result='exit-code')
+    elif state.get('fail'):
         state.update(ActiveState='failed', SubState='failed', Result='exit-code')
     else:
         state['ActiveState'] = 'active'
@@ -168,8 +170,16 @@ def test_a_service_systemd_gives_up_on_fails_at_once(node):
     node.unit_path.write_text(UNIT)
     os.chmod(str(node.unit_path), 0o644)
     result = run_module(kraft_service, node.args(listen_port=free_port(), timeout=60))
-    assert result['failed'] and 'stopped while it was starting' in result['msg'] and 'failed' in result['msg']
+    assert result['failed'] and 'exited while it was starting' in result['msg'] and 'failed' in result['msg']
     assert result['started'] is True
+
+
+def test_a_service_systemd_waits_to_restart_fails_at_once(node):
+    node.set_state(ActiveState='inactive', UnitFileState='enabled', fail=True, fail_state='auto-restart')
+    node.unit_path.write_text(UNIT)
+    os.chmod(str(node.unit_path), 0o644)
+    result = run_module(kraft_service, node.args(listen_port=free_port(), timeout=60))
+    assert result['failed'] and 'exited while it was starting' in result['msg'] and 'auto-restart' in result['msg']
 
 
 def test_a_service_that_never_listens_fails_after_the_timeout(node):
