@@ -18,19 +18,22 @@ description:
     is not active (nor activating).
   - With O(state=restarted), restarts O(name) (C(systemctl restart), which stops the running
     process first, as its unit says) and waits for it as for a start; the unit is then only
-    written where O(unit) is given.
+    written where O(unit) is given, and whether the service is enabled is left as it is.
   - A service this run started or restarted is then waited for until it listens on
     O(listen_port), read from the kernel's socket tables on the node (C(/proc/net/tcp) and
     C(tcp6)) every 0.2 s; systemd is asked once a second whether it gave up on the service. Kafka
     opens its listeners once the node is ready for requests, so this is the moment a client can
     reach it.
-  - Before a start (not a restart), nothing may listen on O(listen_port), or the task fails naming
-    the port. Another process there would be taken for the service, and would keep it from
-    binding the port.
+  - Before a start (not a restart, nor a start behind a stop in progress), nothing may listen on
+    O(listen_port), or the task fails naming the port, in check mode too (the unit may have been
+    written by then). Another process there would be taken for the service, and would keep it
+    from binding the port.
   - A service whose process exits while it is waited for (systemd reports it failed, stopped, or
-    waiting to restart it) fails the task at once, with the last lines of its journal; Kafka exits
-    while starting only on what a restart does not mend (its configuration, its storage, a port it
-    cannot bind). One that does not listen within O(timeout) seconds fails with the same.
+    waiting to restart it) fails the task at once, with the last lines of its journal, rather than
+    wait out O(timeout) through systemd's restarts. Kafka exits while starting on an error in its
+    configuration or its storage, on a port it cannot bind, and on a broker that could not register
+    with the quorum within C(initial.broker.registration.timeout.ms); the journal says which. One
+    that does not listen within O(timeout) seconds fails with the same.
   - With O(state=started), never restarts a running service, even where its unit changed;
     RV(unit_changed) says so, and the roles restart through their gates, one node at a time, with
     O(state=restarted).
@@ -41,7 +44,9 @@ author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
   check_mode:
-    description: Reports what it would change (the unit, a reload, enabling, starting, restarting); changes nothing and waits for nothing.
+    description:
+      - Reports what it would change (the unit, a reload, enabling, starting, restarting); changes
+        nothing and waits for nothing. Fails, as a real run would, where another process holds O(listen_port).
     support: full
   diff_mode:
     description: Shows the unit's text before and after; where the text is unchanged, the owner, group and mode changed.
@@ -73,7 +78,7 @@ options:
         service was already running (O(state=started)).
     type: int
   timeout:
-    description: Seconds to wait for O(listen_port).
+    description: Seconds to wait for O(listen_port), from the start; for a restart, from the end of the stop.
     type: int
     default: 120
 '''
@@ -108,7 +113,7 @@ reloaded:
   type: bool
   sample: false
 enabled_now:
-  description: Whether this run enabled the service (or would).
+  description: Whether this run enabled the service (or would); never with O(state=restarted).
   returned: always
   type: bool
   sample: true
@@ -118,7 +123,7 @@ started:
   type: bool
   sample: true
 listening_after:
-  description: Seconds from the start (or restart) until the service listened on O(listen_port); where it did not wait, null.
+  description: Seconds from the start (for a restart, from the end of the stop) until the service listened on O(listen_port); where it did not wait, null.
   returned: always
   type: float
   sample: 7.4
@@ -259,21 +264,24 @@ def main():
     start = restart or state.get('ActiveState') not in RUNNING_STATES
     port = params['listen_port']
     # Whatever listens on the port once the service starts is taken as the service: so nothing else
-    # may listen there now (it would also keep Kafka from binding the port). A restart returns once
-    # the old process is gone (systemctl waits for the stop).
-    if start and port and not restart and listening_inodes(port):
+    # may listen there now (it would also keep Kafka from binding the port). Not where the service
+    # itself still holds it: a restart, or a stop in progress (deactivating), after which
+    # `systemctl start` starts it; both return once the old process is gone.
+    if start and port and not restart and state.get('ActiveState') != 'deactivating' and listening_inodes(port):
         module.fail_json(msg='something already listens on port %d on this node while %s is not running: stop it '
                              '(a Kafka started by hand?), %s cannot listen there' % (port, params['name'], params['name']),
                          **result)
-    if state.get('UnitFileState') != 'enabled':
+    if not restart and state.get('UnitFileState') != 'enabled':
         result.update(enabled_now=True, changed=True)
         if not module.check_mode:
             systemd.run('enable', '--', params['name'])
     if start:
         result.update(started=True, changed=True)
         if not module.check_mode:
-            started_at = time.time()
             systemd.run('restart' if restart else 'start', '--', params['name'])
+            # From here: `systemctl restart` returns after the stop (Kafka's controlled shutdown may
+            # take minutes), which the timeout is not for.
+            started_at = time.time()
             if port:
                 result['listening_after'] = wait_until_listening(module, systemd, port, params['timeout'], started_at)
     module.exit_json(**result)

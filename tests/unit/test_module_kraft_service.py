@@ -41,7 +41,10 @@ elif args[0] in ('start', 'restart'):
             code = ('import socket, time; time.sleep(%%s); s = socket.socket(); '
                     's.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", %%d)); '
                     's.listen(1); time.sleep(60)' %% (state.get('delay', 0), state['port']))
-            state['listener_pid'] = subprocess.Popen([sys.executable, '-c', code]).pid
+            # Detached, as systemd's service is: systemctl returns without waiting for it.
+            state['listener_pid'] = subprocess.Popen([sys.executable, '-c', code], stdin=subprocess.DEVNULL,
+                                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                                     start_new_session=True).pid
 elif args[0] == 'daemon-reload':
     pass
 else:
@@ -225,3 +228,28 @@ def test_restarted_in_check_mode_restarts_nothing(node):
 def test_started_needs_the_unit(node):
     result = run_module(kraft_service, dict(name='kafka'))
     assert result['failed'] and 'unit' in result['msg']
+
+
+def test_restarted_leaves_a_disabled_service_disabled(node):
+    node.set_state(ActiveState='active', UnitFileState='disabled')
+    result = run_module(kraft_service, dict(name='kafka', state='restarted'))
+    assert result['started'] and not result['enabled_now']
+    assert node.calls() == ['show', 'restart']
+
+
+def test_a_start_behind_a_stop_in_progress_is_not_refused_for_the_port_the_stopping_process_holds(node):
+    holder = socket.socket()
+    holder.bind(('127.0.0.1', 0))
+    holder.listen(1)
+    port = holder.getsockname()[1]
+    node.unit_path.write_text(UNIT)
+    os.chmod(str(node.unit_path), 0o644)
+    node.set_state(ActiveState='deactivating', UnitFileState='enabled')
+    try:
+        result = run_module(kraft_service, node.args(listen_port=port, timeout=5))
+    finally:
+        holder.close()
+    # The stand-in's start returns at once, while the old listener still exists: taken as the
+    # service's (the real systemctl start returns once the stop is over).
+    assert result['failed'] is False, result
+    assert result['started'] and node.calls()[:2] == ['show', 'start']
