@@ -67,7 +67,7 @@ options:
   state:
     description:
       - C(started) - installed, enabled and running (started where it is not).
-      - C(restarted) - restarted now (and enabled where it is not).
+      - C(restarted) - restarted now; whether it is enabled is left as it is.
     type: str
     choices: [started, restarted]
     default: started
@@ -141,8 +141,8 @@ from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import 
 RUNNING_STATES = ('active', 'activating', 'reloading')
 # A service in one of these is not coming up on its own any more.
 GAVE_UP_STATES = ('failed', 'inactive')
-# The process exited and systemd waits to start another (Restart=): the start failed. Kafka exits
-# while starting only on what a restart does not mend (configuration, storage, a port it cannot bind).
+# The process exited and systemd waits to start another (Restart=): the start failed, and the task
+# fails then rather than wait out the timeout through systemd's restarts (see DOCUMENTATION).
 EXITED_SUBSTATE = 'auto-restart'
 SHOWN = ('ActiveState', 'SubState', 'Result', 'UnitFileState', 'NRestarts')
 POLL_SECONDS = 0.2
@@ -204,9 +204,9 @@ class Systemd(object):
 
 
 def wait_until_listening(module, systemd, port, timeout, started_at):
-    """Poll until something listens on port (nothing did before the start: see main), asking
-    systemd once a second whether it gave up on the service; fail_json then, or where timeout
-    passes. Returns the seconds since started_at."""
+    """Poll until something listens on port (nothing but the service could: see main), asking
+    systemd once a second whether the process exited; fail_json then, or where timeout passes.
+    Returns the seconds since started_at."""
     deadline = started_at + timeout
     polls = 0
     while True:
