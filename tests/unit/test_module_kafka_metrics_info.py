@@ -236,6 +236,39 @@ def test_endpoints_keep_the_order_given(serve):
     assert list(result['endpoints']) == endpoints
 
 
+class AllAsked(object):
+    """A `hold` shared by several servers: each answers only once every one has been asked (a
+    barrier), so a scrape that asks them one after the other gets no answer from the first."""
+
+    def __init__(self, count):
+        self.barrier = threading.Barrier(count)
+
+    def wait(self, timeout):
+        try:
+            self.barrier.wait(timeout)
+        except threading.BrokenBarrierError:
+            pass
+
+    def set(self):
+        self.barrier.abort()
+
+
+def test_endpoints_are_scraped_at_once(serve):
+    held = AllAsked(3)
+    servers = [serve(BROKER_METRICS, hold=held) for dummy in range(3)]
+    endpoints = [server.endpoint for server in servers]
+    result = scrape(endpoints, timeout=5, fail_on_unavailable=False)
+    assert result['problems'] == []
+    assert [result['endpoints'][endpoint]['samples'] for endpoint in endpoints] == [8, 8, 8]
+
+
+def test_an_endpoint_given_twice_is_scraped_once(serve):
+    server = serve(BROKER_METRICS)
+    result = scrape([server.endpoint, server.endpoint])
+    assert list(result['endpoints']) == [server.endpoint]
+    assert server.requests == [('/metrics', None)]
+
+
 def test_full_url_is_used_as_given(serve):
     server = serve(BROKER_METRICS, path='/jmx/prometheus')
     url = server.url('/jmx/prometheus')
