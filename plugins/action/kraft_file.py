@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, kafkaops.kraft contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action of kafkaops.kraft.kraft_file: with src (a file on the Ansible controller) the file is
-pushed to the node first (plugin_utils/kraft_push.py); in check mode nothing is pushed and the
-module gets its sha256 instead. With content or secret_content the module runs as it is. See the
-module's documentation."""
+"""Action of kafkaops.kraft.kraft_file: with src (a file on the Ansible controller), or with
+entries of files that have one, each such file is pushed to the node first
+(plugin_utils/kraft_push.py); in check mode nothing is pushed and the module gets its sha256
+instead. Without src the module runs as it is. See the module's documentation."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,13 +19,21 @@ class ActionModule(PushingAction):
 
     MODULE = 'kafkaops.kraft.kraft_file'
 
-    def source_to_push(self, args):
-        # The module's src is the pushed copy on the node.
-        source = args.pop('src', None)
-        given = [name for name in ('content', 'secret_content', 'checksum') if args.get(name) is not None]
-        if source is not None and given:
-            raise AnsibleError('kraft_file: src and %s are mutually exclusive' % ', '.join(given))
-        return source
+    def sources_to_push(self, args):
+        # The module's src is the pushed copy on the node; with files, each entry's.
+        entries = args.get('files')
+        if isinstance(entries, list):
+            return [(entry, self._source(entry)) for entry in entries
+                    if isinstance(entry, dict) and entry.get('src') is not None]
+        return [(args, self._source(args))] if args.get('src') is not None else []
 
-    def check_mode_args(self, args, local):
-        return dict(args, checksum=file_digest(local))
+    @staticmethod
+    def _source(slot):
+        given = [name for name in ('content', 'secret_content', 'checksum') if slot.get(name) is not None]
+        if given:
+            raise AnsibleError('kraft_file: src and %s are mutually exclusive (dest %s)' % (', '.join(given), slot.get('dest')))
+        return slot['src']
+
+    def check_mode_slot(self, slot, local):
+        slot['checksum'] = file_digest(local)
+        del slot['src']

@@ -18,10 +18,10 @@ class ActionModule(PushingAction):
     MODULE = 'kafkaops.kraft.kraft_release'
     REMOTE_NAME = 'release.tgz'
 
-    def source_to_push(self, args):
-        if boolean(args.get('remote_src', False), strict=False):
-            return None
-        return args.get('src')
+    def sources_to_push(self, args):
+        if boolean(args.get('remote_src', False), strict=False) or args.get('src') is None:
+            return []
+        return [(args, args['src'])]
 
-    def pushed_args(self, args, remote):
-        return dict(args, src=remote, remote_src=True)
+    def pushed(self, slot, remote):
+        slot.update(src=remote, remote_src=True)

@@ -62,16 +62,12 @@ def wanted_attributes(module, b_dest, exists, owner, group, mode):
                 mode=mode if mode is not None else have[2], secontext=secontext, attributes=None)
 
 
-def ensure_file(module, dest, b_content=None, checksum=None, owner=None, group=None, mode=None, binary=False,
-                show_diff=True):
-    """Make dest hold b_content (or, in check mode with a file not pushed, bytes whose sha256 is
-    checksum) with owner, group and mode; fail_json naming dest where that cannot be. A link as
-    dest stands for its target. Returns dict(changed, content_changed, diff=[...]): the diff is the
-    text before and after (the sha256s for binary content), or where only owner, group or mode
-    differ, those; none without show_diff. Honours check mode."""
+def check_dest(module, dest):
+    """The path to write for dest (a link stands for its target, as with
+    ansible.builtin.template; the link stays); fail_json naming it where it is not a regular file
+    or, outside check mode, where its directory does not exist. Changes nothing."""
     b_dest = to_bytes(dest, errors='surrogate_or_strict')
     if os.path.islink(b_dest):
-        # A link stands for its target, as with ansible.builtin.template (the link stays).
         b_dest = os.path.realpath(b_dest)
     path = to_native(b_dest)
     if os.path.lexists(b_dest) and not os.path.isfile(b_dest):
@@ -80,6 +76,18 @@ def ensure_file(module, dest, b_content=None, checksum=None, owner=None, group=N
     b_dir = os.path.dirname(b_dest) or b'.'
     if not os.path.isdir(b_dir) and not module.check_mode:
         module.fail_json(msg='the directory of %s does not exist: create it first' % path, dest=dest)
+    return b_dest
+
+
+def ensure_file(module, dest, b_content=None, checksum=None, owner=None, group=None, mode=None, binary=False,
+                show_diff=True):
+    """Make dest hold b_content (or, in check mode with a file not pushed, bytes whose sha256 is
+    checksum) with owner, group and mode; fail_json naming dest where that cannot be. A link as
+    dest stands for its target. Returns dict(changed, content_changed, diff=[...]): the diff is the
+    text before and after (the sha256s for binary content), or where only owner, group or mode
+    differ, those; none without show_diff. Honours check mode."""
+    b_dest = check_dest(module, dest)
+    path = to_native(b_dest)
     try:
         b_before = read_current(b_dest)
     except (IOError, OSError) as error:

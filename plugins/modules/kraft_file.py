@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kraft_file
-short_description: Write a file from given content, or from a file on the Ansible controller, in one module run
+short_description: Write files from given content, or from files on the Ansible controller, in one module run
 version_added: 0.3.0
 description:
   - Makes O(dest) hold exactly O(content), owned and moded as asked, in one module run on the
@@ -31,6 +31,11 @@ description:
     plugin of the same name pushes it into a temporary directory on the node and the module writes
     it as above, without the stat run C(ansible.builtin.copy) makes first. In check mode nothing is
     pushed; the action passes the file's sha256 instead, compared with that of O(dest).
+  - O(files) writes several files in the same one module run (a node's configuration, its
+    exporter's rules and jar, its TLS material), each entry taking the options of a single file.
+    Every entry is checked (its directory exists, it is not a directory) before any is written;
+    then they are written in the order given. Each is still replaced whole, but not all at once; a
+    failure part way leaves the earlier ones written (the task fails naming the one that failed).
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -44,9 +49,41 @@ attributes:
     support: full
 options:
   dest:
-    description: The file to write. Its directory must exist.
+    description: The file to write. Its directory must exist. One of O(dest) and O(files) is required.
     type: path
-    required: true
+  files:
+    description:
+      - Instead of O(dest) and the options that go with it, several files to write in one run, in
+        this order. Two entries may not name the same O(files[].dest).
+    type: list
+    elements: dict
+    version_added: 0.3.0
+    suboptions:
+      dest:
+        description: The file to write. Its directory must exist.
+        type: path
+        required: true
+      content:
+        description: As O(content). One of O(files[].content), O(files[].secret_content) and O(files[].src) is required.
+        type: str
+      secret_content:
+        description: As O(secret_content) (masked, no diff for this file).
+        type: str
+      src:
+        description: As O(src) (the action plugin pushes each entry's file).
+        type: path
+      checksum:
+        description: As O(checksum) (set by the action plugin in check mode).
+        type: str
+      owner:
+        description: As O(owner).
+        type: str
+      group:
+        description: As O(group).
+        type: str
+      mode:
+        description: As O(mode).
+        type: raw
   content:
     description:
       - The whole text the file must hold, written as UTF-8. One of O(content), O(secret_content)
@@ -105,65 +142,139 @@ EXAMPLES = r'''
     owner: root
     group: root
     mode: "0644"
+
+- name: The exporter's jar and rules in one module run (a change of either restarts the node)
+  kafkaops.kraft.kraft_file:
+    files:
+      - src: /srv/cache/jmx_prometheus_javaagent-1.0.1.jar
+        dest: /opt/kafka/jmx_prometheus_javaagent-1.0.1.jar
+        owner: root
+        group: root
+        mode: "0644"
+      - dest: /etc/kafka/jmx-exporter.yml
+        content: "{{ lookup('ansible.builtin.template', 'jmx-exporter.yml.j2') }}"
+        owner: root
+        group: kafka
+        mode: "0640"
+  register: exporter
 '''
 
 RETURN = r'''
 dest:
   description: The file written (or that would be).
-  returned: always
+  returned: with O(dest)
   type: str
   sample: /etc/kafka/controller.properties
 content_changed:
-  description: Whether the text of the file changed (or would); false when only owner, group or mode did.
+  description:
+    - Whether the text of the file changed (or would); false when only owner, group or mode did.
+      With O(files), whether that of any of them did.
   returned: always
   type: bool
   sample: true
+files:
+  description: With O(files), what each entry changed (or would), in the order given.
+  returned: with O(files)
+  type: list
+  elements: dict
+  contains:
+    dest:
+      description: The entry's O(files[].dest).
+      type: str
+      sample: /etc/kafka/jmx-exporter.yml
+    changed:
+      description: Whether the file's text, owner, group or mode changed (or would).
+      type: bool
+      sample: false
+    content_changed:
+      description: Whether the file's text changed (or would).
+      type: bool
+      sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import ensure_file
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import check_dest, ensure_file
+
+# What gives a file its bytes: one of these, in the single form and in each entry of files.
+SOURCES = ('content', 'secret_content', 'src', 'checksum')
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type='path', required=True),
-            content=dict(type='str'),
-            secret_content=dict(type='str', no_log=True),
-            src=dict(type='path'),
-            checksum=dict(type='str'),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-            mode=dict(type='raw'),
-        ),
-        mutually_exclusive=[('content', 'secret_content', 'src', 'checksum')],
-        required_one_of=[('content', 'secret_content', 'src', 'checksum')],
-        supports_check_mode=True,
+def file_options():
+    """The options of one file, for the single form and for each entry of files."""
+    return dict(
+        content=dict(type='str'),
+        secret_content=dict(type='str', no_log=True),
+        src=dict(type='path'),
+        checksum=dict(type='str'),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw'),
     )
-    dest = module.params['dest']
-    secret = module.params['secret_content'] is not None
-    text = module.params['secret_content'] if secret else module.params['content']
-    src, checksum = module.params['src'], module.params['checksum']
+
+
+def content_of(module, spec):
+    """(bytes or None, checksum or None, binary, secret) for one file's options."""
+    dest, src, checksum = spec['dest'], spec['src'], spec['checksum']
+    secret = spec['secret_content'] is not None
     if checksum is not None and not module.check_mode:
         module.fail_json(msg='checksum stands for src in check mode only: give src (the action plugin pushes it)', dest=dest)
-    b_content = None
     if src is not None:
         try:
             with open(src, 'rb') as handle:
-                b_content = handle.read()
+                return handle.read(), None, True, False
         except (IOError, OSError) as error:
             module.fail_json(msg='cannot read src %s on the node: %s' % (src, to_native(error)), dest=dest)
-    elif checksum is None:
-        b_content = to_bytes(text, errors='surrogate_or_strict')
+    if checksum is not None:
+        return None, checksum, True, False
+    text = spec['secret_content'] if secret else spec['content']
+    return to_bytes(text, errors='surrogate_or_strict'), None, False, secret
 
-    outcome = ensure_file(module, dest, b_content=b_content, checksum=checksum, owner=module.params['owner'],
-                          group=module.params['group'], mode=module.params['mode'], binary=src is not None,
-                          show_diff=module._diff and not secret)
-    result = dict(changed=outcome['changed'], dest=dest, content_changed=outcome['content_changed'])
-    if outcome['diff']:
-        result['diff'] = outcome['diff']
+
+def main():
+    entry = dict(file_options(), dest=dict(type='path', required=True))
+    module = AnsibleModule(
+        argument_spec=dict(
+            file_options(),
+            dest=dict(type='path'),
+            files=dict(type='list', elements='dict', options=entry,
+                       mutually_exclusive=[SOURCES], required_one_of=[SOURCES]),
+        ),
+        mutually_exclusive=[('content', 'secret_content', 'src', 'checksum')]
+        + [('files', name) for name in ('dest',) + SOURCES + ('owner', 'group', 'mode')],
+        required_one_of=[('dest', 'files')],
+        supports_check_mode=True,
+    )
+    params = module.params
+    single = params['files'] is None
+    specs = [params] if single else params['files']
+    if single and not any(params[name] is not None for name in SOURCES):
+        module.fail_json(msg='one of the following is required: %s' % ', '.join(SOURCES), dest=params['dest'])
+    seen = {}
+    for spec in specs:
+        # Every file is checked before any is written.
+        path = check_dest(module, spec['dest'])
+        if path in seen:
+            module.fail_json(msg='files: %s and %s are the same file: give each file once' % (seen[path], spec['dest']),
+                             dest=spec['dest'])
+        seen[path] = spec['dest']
+    outcomes, diffs = [], []
+    for spec in specs:
+        b_content, checksum, binary, secret = content_of(module, spec)
+        outcome = ensure_file(module, spec['dest'], b_content=b_content, checksum=checksum, owner=spec['owner'],
+                              group=spec['group'], mode=spec['mode'], binary=binary,
+                              show_diff=module._diff and not secret)
+        outcomes.append(dict(dest=spec['dest'], changed=outcome['changed'], content_changed=outcome['content_changed']))
+        diffs.extend(outcome['diff'])
+    result = dict(changed=any(outcome['changed'] for outcome in outcomes),
+                  content_changed=any(outcome['content_changed'] for outcome in outcomes))
+    if single:
+        result['dest'] = params['dest']
+    else:
+        result['files'] = outcomes
+    if diffs:
+        result['diff'] = diffs
     module.exit_json(**result)
 
 

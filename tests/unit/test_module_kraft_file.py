@@ -173,3 +173,101 @@ def test_checksum_without_check_mode_fails(tmp_path):
     result = run_module(kraft_file, dict(dest=str(tmp_path / 'f'), checksum='00'))
     assert result['failed'] is True and 'src' in result['msg']
     assert not (tmp_path / 'f').exists()
+
+
+# --- files: several files in one run ---------------------------------------------------------
+
+def test_files_are_written_in_one_run_each_reported(tmp_path):
+    import hashlib
+    jar = tmp_path / 'pushed'
+    jar.write_bytes(b'PK\x03\x04 a jar')
+    (tmp_path / 'rules.yml').write_text('rules: []\n')
+    os.chmod(str(tmp_path / 'rules.yml'), 0o640)
+    files = [dict(dest=str(tmp_path / 'agent.jar'), src=str(jar), mode='0644'),
+             dict(dest=str(tmp_path / 'rules.yml'), content='rules: []\n', mode='0640'),
+             dict(dest=str(tmp_path / 'login.conf'), secret_content='password="s3cret"\n', mode='0600')]
+    result = run_module(kraft_file, dict(files=files), diff=True)
+    assert result['changed'] is True and result['content_changed'] is True
+    assert result['files'] == [dict(dest=str(tmp_path / 'agent.jar'), changed=True, content_changed=True),
+                               dict(dest=str(tmp_path / 'rules.yml'), changed=False, content_changed=False),
+                               dict(dest=str(tmp_path / 'login.conf'), changed=True, content_changed=True)]
+    assert 'dest' not in result
+    assert (tmp_path / 'agent.jar').read_bytes() == b'PK\x03\x04 a jar' and mode_of(tmp_path / 'agent.jar') == 0o644
+    assert (tmp_path / 'login.conf').read_text() == 'password="s3cret"\n' and mode_of(tmp_path / 'login.conf') == 0o600
+    # The jar's sha256 as its diff; none for the unchanged rules, none for the secret.
+    assert result['diff'] == [dict(before_header=str(tmp_path / 'agent.jar'), after_header=str(tmp_path / 'agent.jar'),
+                                   before='', after='sha256 %s\n' % hashlib.sha256(b'PK\x03\x04 a jar').hexdigest())]
+    again = run_module(kraft_file, dict(files=files), diff=True)
+    assert again['changed'] is False and 'diff' not in again
+    assert [entry['changed'] for entry in again['files']] == [False, False, False]
+
+
+def test_files_only_a_mode_changed_is_a_change_without_new_content(tmp_path):
+    dest = tmp_path / 'a.properties'
+    dest.write_text('x=1\n')
+    os.chmod(str(dest), 0o644)
+    result = run_module(kraft_file, dict(files=[dict(dest=str(dest), content='x=1\n', mode='0640')]))
+    assert result['changed'] is True and result['content_changed'] is False
+    assert mode_of(dest) == 0o640
+
+
+def test_files_check_mode_reports_each_and_writes_none(tmp_path):
+    import hashlib
+    (tmp_path / 'agent.jar').write_bytes(b'old')
+    files = [dict(dest=str(tmp_path / 'agent.jar'), checksum=hashlib.sha256(b'new').hexdigest(), mode='0644'),
+             dict(dest=str(tmp_path / 'new.yml'), content='x\n')]
+    result = run_module(kraft_file, dict(files=files), check_mode=True)
+    assert [entry['changed'] for entry in result['files']] == [True, True]
+    assert (tmp_path / 'agent.jar').read_bytes() == b'old' and not (tmp_path / 'new.yml').exists()
+
+
+def test_files_a_bad_entry_fails_before_any_is_written(tmp_path):
+    good = tmp_path / 'good.properties'
+    bad = tmp_path / 'no-such-dir' / 'bad.properties'
+    result = run_module(kraft_file, dict(files=[dict(dest=str(good), content='x=1\n'), dict(dest=str(bad), content='y\n')]))
+    assert result['failed'] is True and str(bad) in result['msg'] and 'does not exist' in result['msg']
+    assert not good.exists()
+
+
+def test_files_the_same_file_twice_fails_naming_it(tmp_path):
+    dest = tmp_path / 'a.properties'
+    os.symlink(str(dest), str(tmp_path / 'link'))
+    result = run_module(kraft_file, dict(files=[dict(dest=str(dest), content='x=1\n'),
+                                                dict(dest=str(tmp_path / 'link'), content='x=2\n')]))
+    assert result['failed'] is True and 'same file' in result['msg'] and str(tmp_path / 'link') in result['msg']
+    assert not dest.exists()
+
+
+def test_files_each_entry_needs_exactly_one_source(tmp_path):
+    result = run_module(kraft_file, dict(files=[dict(dest=str(tmp_path / 'a'))]))
+    assert result['failed'] is True and 'content' in result['msg']
+    result = run_module(kraft_file, dict(files=[dict(dest=str(tmp_path / 'a'), content='x', secret_content='y')]))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+
+
+def test_files_or_dest_not_both(tmp_path):
+    result = run_module(kraft_file, dict(dest=str(tmp_path / 'a'), content='x', files=[dict(dest=str(tmp_path / 'b'), content='y')]))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+    result = run_module(kraft_file, dict(content='x'))
+    assert result['failed'] is True and 'dest' in result['msg'] and 'files' in result['msg']
+
+
+def test_files_a_secret_is_masked_in_the_result(tmp_path):
+    # Ansible masks what the module registers as no_log values wherever they occur in its output:
+    # a secret_content inside files must be one, as the single form's is.
+    from unittest import mock
+    from ansible.module_utils import basic
+    from ansible_collections.kafkaops.kraft.tests.unit.module_harness import patch_module_args
+    seen = {}
+
+    def exit_json(self, **result):
+        seen['no_log_values'] = set(self.no_log_values)
+        raise SystemExit(0)
+
+    args = dict(files=[dict(dest=str(tmp_path / 'jaas.conf'), secret_content='pw-9f3e1c\n')])
+    with patch_module_args(args), mock.patch.object(basic.AnsibleModule, 'exit_json', exit_json):
+        try:
+            kraft_file.main()
+        except SystemExit:
+            pass
+    assert 'pw-9f3e1c\n' in seen['no_log_values']
