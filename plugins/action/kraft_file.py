@@ -15,11 +15,29 @@ from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_cluster impor
 from ansible_collections.kafkaops.kraft.plugins.plugin_utils.kraft_push import PushingAction
 
 
+def take_out_secrets(args):
+    """Move each entry's secret_content out of files into secret_contents (a no_log option of
+    its own), leaving content_index in its place. A module logs its arguments on the node when it
+    starts: an option marked no_log as hidden, but a list of entries as its text, in which a
+    secret with newlines (a private key) no longer matches the value Ansible masks."""
+    entries = args.get('files')
+    if not isinstance(entries, list):
+        return
+    secrets = []
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get('secret_content') is not None:
+            entry['content_index'] = len(secrets)
+            secrets.append(entry.pop('secret_content'))
+    if secrets:
+        args['secret_contents'] = secrets
+
+
 class ActionModule(PushingAction):
 
     MODULE = 'kafkaops.kraft.kraft_file'
 
     def sources_to_push(self, args):
+        take_out_secrets(args)
         # The module's src is the pushed copy on the node; with files, each entry's.
         entries = args.get('files')
         if isinstance(entries, list):
@@ -29,7 +47,7 @@ class ActionModule(PushingAction):
 
     @staticmethod
     def _source(slot):
-        given = [name for name in ('content', 'secret_content', 'checksum') if slot.get(name) is not None]
+        given = [name for name in ('content', 'secret_content', 'content_index', 'checksum') if slot.get(name) is not None]
         if given:
             raise AnsibleError('kraft_file: src and %s are mutually exclusive (dest %s)' % (', '.join(given), slot.get('dest')))
         return slot['src']

@@ -15,9 +15,8 @@ description:
   - Reads the C(/metrics) endpoint of each node (the JMX exporter's agent the roles install) once,
     and returns per endpoint the number of samples, the scrape time and the samples of the series
     named in O(series).
-  - The endpoints are scraped at the same time, one thread each, so the task takes as long as the
-    slowest endpoint, not the sum of them (a JVM that started moments ago answers its first scrape
-    slowly). An endpoint given twice is scraped once.
+  - The endpoints are scraped concurrently, one thread each; each waits on its own node, not on
+    the others. An endpoint given twice is scraped once.
   - Read-only. With O(fail_on_unavailable=false) an endpoint that does not answer is reported,
     not a failure.
 author:
@@ -153,24 +152,27 @@ def scrape(module, endpoint):
 
 
 def scrape_all(module, endpoints):
-    """Every endpoint scraped at once, one thread each (each waits on its own node's JVM), in
-    the order given. A thread's unexpected error is raised here."""
+    """Every endpoint scraped concurrently, one thread each (each waits on its own node's JVM),
+    returned in the order given, each endpoint once. A thread's unexpected error fails the module
+    with its trace."""
+    endpoints = list(dict.fromkeys(endpoints))
     results, errors = {}, []
 
     def one(endpoint):
         try:
             results[endpoint] = scrape(module, endpoint)
-        except Exception:  # pragma: no cover - a bug, re-raised below with its trace
-            errors.append(traceback.format_exc())
+        except BaseException as exc:  # pragma: no cover - a bug, reported below with its trace
+            errors.append(('%s: %s: %s' % (endpoint, type(exc).__name__, exc), traceback.format_exc()))
 
-    threads = [threading.Thread(target=one, args=(endpoint,)) for endpoint in dict.fromkeys(endpoints)]
+    threads = [threading.Thread(target=one, args=(endpoint,)) for endpoint in endpoints]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if errors:
-        raise RuntimeError(errors[0])
-    return dict((endpoint, results[endpoint]) for endpoint in dict.fromkeys(endpoints))
+        module.fail_json(msg='scrape failed: %s' % '; '.join(message for message, trace in errors),
+                         exception='\n'.join(trace for message, trace in errors))
+    return dict((endpoint, results[endpoint]) for endpoint in endpoints)
 
 
 def main():

@@ -33,9 +33,11 @@ description:
     pushed; the action passes the file's sha256 instead, compared with that of O(dest).
   - O(files) writes several files in the same one module run (a node's configuration, its
     exporter's rules and jar, its TLS material), each entry taking the options of a single file.
-    Every entry is checked (its directory exists, it is not a directory) before any is written;
-    then they are written in the order given. Each is still replaced whole, but not all at once; a
-    failure part way leaves the earlier ones written (the task fails naming the one that failed).
+    Every entry is checked (its directory exists, it is not a directory, its O(files[].src) can be
+    read, no file is named twice) before any is written; then they are written in the order
+    given. Each is still replaced whole, but not all at once; a failure part way (an owner or group
+    that does not exist, a full disk) leaves the earlier ones written, and the task fails naming
+    the one that failed.
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -67,8 +69,15 @@ options:
         description: As O(content). One of O(files[].content), O(files[].secret_content) and O(files[].src) is required.
         type: str
       secret_content:
-        description: As O(secret_content) (masked, no diff for this file).
+        description:
+          - As O(secret_content) (masked, no diff for this file). The action plugin moves it to
+            O(secret_contents) before the module runs (see there).
         type: str
+      content_index:
+        description:
+          - Set by the action plugin in place of O(files[].secret_content) - its position in
+            O(secret_contents).
+        type: int
       src:
         description: As O(src) (the action plugin pushes each entry's file).
         type: path
@@ -104,6 +113,14 @@ options:
     description:
       - Set by the action plugin in check mode, where O(src) is not pushed - the sha256 of O(src).
     type: str
+  secret_contents:
+    description:
+      - Set by the action plugin - the O(files[].secret_content) of the entries, taken out of
+        O(files). A module logs its arguments on the node (journald or syslog) when it starts,
+        and a secret inside a list of entries would be logged as part of that list's text; this
+        option, a secret as a whole, is logged as hidden.
+    type: list
+    elements: str
   owner:
     description: Owner of the file (a name or a numeric ID); where not given, the existing file's, or the module's user.
     type: str
@@ -192,13 +209,17 @@ files:
       sample: false
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import check_dest, ensure_file
 
-# What gives a file its bytes: one of these, in the single form and in each entry of files.
+# What gives a file its bytes: one of these, in the single form and in each entry of files
+# (where the action plugin replaces secret_content with content_index).
 SOURCES = ('content', 'secret_content', 'src', 'checksum')
+ENTRY_SOURCES = SOURCES + ('content_index',)
 
 
 def file_options():
@@ -217,6 +238,13 @@ def file_options():
 def content_of(module, spec):
     """(bytes or None, checksum or None, binary, secret) for one file's options."""
     dest, src, checksum = spec['dest'], spec['src'], spec['checksum']
+    index = spec.get('content_index')
+    if index is not None:
+        secrets = module.params['secret_contents'] or []
+        if not 0 <= index < len(secrets):
+            module.fail_json(msg='content_index %d of %s is not in secret_contents (%d given)' % (index, dest, len(secrets)),
+                             dest=dest)
+        return to_bytes(secrets[index], errors='surrogate_or_strict'), None, False, True
     secret = spec['secret_content'] is not None
     if checksum is not None and not module.check_mode:
         module.fail_json(msg='checksum stands for src in check mode only: give src (the action plugin pushes it)', dest=dest)
@@ -233,17 +261,19 @@ def content_of(module, spec):
 
 
 def main():
-    entry = dict(file_options(), dest=dict(type='path', required=True))
+    entry = dict(file_options(), dest=dict(type='path', required=True), content_index=dict(type='int'))
     module = AnsibleModule(
         argument_spec=dict(
             file_options(),
             dest=dict(type='path'),
             files=dict(type='list', elements='dict', options=entry,
-                       mutually_exclusive=[SOURCES], required_one_of=[SOURCES]),
+                       mutually_exclusive=[ENTRY_SOURCES], required_one_of=[ENTRY_SOURCES]),
+            secret_contents=dict(type='list', elements='str', no_log=True),
         ),
         mutually_exclusive=[('content', 'secret_content', 'src', 'checksum')]
         + [('files', name) for name in ('dest',) + SOURCES + ('owner', 'group', 'mode')],
         required_one_of=[('dest', 'files')],
+        required_by=dict(secret_contents='files'),
         supports_check_mode=True,
     )
     params = module.params
@@ -251,17 +281,17 @@ def main():
     specs = [params] if single else params['files']
     if single and not any(params[name] is not None for name in SOURCES):
         module.fail_json(msg='one of the following is required: %s' % ', '.join(SOURCES), dest=params['dest'])
-    seen = {}
+    seen, contents = {}, []
     for spec in specs:
-        # Every file is checked before any is written.
-        path = check_dest(module, spec['dest'])
+        # Every file is checked, and every src read, before any is written.
+        path = os.path.realpath(check_dest(module, spec['dest']))
         if path in seen:
             module.fail_json(msg='files: %s and %s are the same file: give each file once' % (seen[path], spec['dest']),
                              dest=spec['dest'])
         seen[path] = spec['dest']
+        contents.append(content_of(module, spec))
     outcomes, diffs = [], []
-    for spec in specs:
-        b_content, checksum, binary, secret = content_of(module, spec)
+    for spec, (b_content, checksum, binary, secret) in zip(specs, contents):
         outcome = ensure_file(module, spec['dest'], b_content=b_content, checksum=checksum, owner=spec['owner'],
                               group=spec['group'], mode=spec['mode'], binary=binary,
                               show_diff=module._diff and not secret)

@@ -252,22 +252,70 @@ def test_files_or_dest_not_both(tmp_path):
     assert result['failed'] is True and 'dest' in result['msg'] and 'files' in result['msg']
 
 
-def test_files_a_secret_is_masked_in_the_result(tmp_path):
-    # Ansible masks what the module registers as no_log values wherever they occur in its output:
-    # a secret_content inside files must be one, as the single form's is.
+def run_logged(args):
+    """Run kraft_file as the action plugin hands it over (secrets taken out of files), returning
+    the result and the text of what the module logged on the node when it started (its
+    "Invoked with" line: journald or syslog there, captured here)."""
     from unittest import mock
     from ansible.module_utils import basic
-    from ansible_collections.kafkaops.kraft.tests.unit.module_harness import patch_module_args
-    seen = {}
+    from ansible_collections.kafkaops.kraft.plugins.action.kraft_file import take_out_secrets
+    logged = []
 
-    def exit_json(self, **result):
-        seen['no_log_values'] = set(self.no_log_values)
-        raise SystemExit(0)
+    def log(self, msg, log_args=None):
+        logged.append('%s %s' % (msg, log_args))
 
-    args = dict(files=[dict(dest=str(tmp_path / 'jaas.conf'), secret_content='pw-9f3e1c\n')])
-    with patch_module_args(args), mock.patch.object(basic.AnsibleModule, 'exit_json', exit_json):
-        try:
-            kraft_file.main()
-        except SystemExit:
-            pass
-    assert 'pw-9f3e1c\n' in seen['no_log_values']
+    take_out_secrets(args)
+    with mock.patch.object(basic.AnsibleModule, 'log', log):
+        result = run_module(kraft_file, args)
+    return result, '\n'.join(logged)
+
+
+def test_files_a_secret_is_not_in_the_log_on_the_node(tmp_path):
+    key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n'
+    login = 'KafkaServer {\n  password="pw-9f3e1c";\n};\n'
+    args = dict(files=[dict(dest=str(tmp_path / 'ca.pem'), content='CA\n'),
+                       dict(dest=str(tmp_path / 'node.pem'), secret_content=key, mode='0640'),
+                       dict(dest=str(tmp_path / 'jaas.conf'), secret_content=login, mode='0640')])
+    result, logged = run_logged(args)
+    assert result['changed'] is True
+    assert (tmp_path / 'node.pem').read_text() == key and (tmp_path / 'jaas.conf').read_text() == login
+    assert mode_of(tmp_path / 'node.pem') == 0o640
+    assert 'Invoked with' in logged and str(tmp_path / 'node.pem') in logged
+    for piece in ('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'pw-9f3e1c'):
+        assert piece not in logged
+    assert 'pw-9f3e1c' not in str(result)
+
+
+def test_files_the_action_leaves_entries_without_a_secret_as_they_are():
+    from ansible_collections.kafkaops.kraft.plugins.action.kraft_file import take_out_secrets
+    args = dict(files=[dict(dest='/a', content='x'), dict(dest='/b', secret_content='s1'), dict(dest='/c', secret_content='s2')])
+    take_out_secrets(args)
+    assert args == dict(files=[dict(dest='/a', content='x'), dict(dest='/b', content_index=0), dict(dest='/c', content_index=1)],
+                        secret_contents=['s1', 's2'])
+    plain = dict(dest='/a', secret_content='s')
+    take_out_secrets(plain)
+    assert plain == dict(dest='/a', secret_content='s')
+
+
+def test_files_a_content_index_outside_secret_contents_fails_naming_the_file(tmp_path):
+    dest = tmp_path / 'jaas.conf'
+    result = run_module(kraft_file, dict(files=[dict(dest=str(dest), content_index=1)], secret_contents=['only one']))
+    assert result['failed'] is True and str(dest) in result['msg'] and 'secret_contents' in result['msg']
+    assert not dest.exists()
+
+
+def test_files_the_same_file_through_a_linked_directory_fails(tmp_path):
+    (tmp_path / 'tls').mkdir()
+    os.symlink(str(tmp_path / 'tls'), str(tmp_path / 'tls-link'))
+    result = run_module(kraft_file, dict(files=[dict(dest=str(tmp_path / 'tls' / 'ca.pem'), content='x\n'),
+                                                dict(dest=str(tmp_path / 'tls-link' / 'ca.pem'), content='y\n')]))
+    assert result['failed'] is True and 'same file' in result['msg']
+    assert not (tmp_path / 'tls' / 'ca.pem').exists()
+
+
+def test_files_an_unreadable_src_fails_before_any_is_written(tmp_path):
+    first = tmp_path / 'rules.yml'
+    result = run_module(kraft_file, dict(files=[dict(dest=str(first), content='x\n'),
+                                                dict(dest=str(tmp_path / 'agent.jar'), src=str(tmp_path / 'not-pushed'))]))
+    assert result['failed'] is True and 'not-pushed' in result['msg']
+    assert not first.exists()
