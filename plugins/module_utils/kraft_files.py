@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Make one file on the node hold given bytes, owned and moded as asked, in the module's own run:
 compare, show the diff, write beside it and rename (kraft_file writes any file with it,
-kraft_service the systemd unit)."""
+kraft_service the systemd unit). And remove the temporary directory a pushing action
+(plugin_utils/kraft_push.py) made, at the end of the module's run (kraft_file, kraft_release)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,10 +12,28 @@ __metaclass__ = type
 
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
+
+
+def remove_pushed(module, result):
+    """Remove the temporary directory the action made on the node for this run (what it pushed;
+    without pipelining, the module's own code too) as the module's last step, and say so in
+    result['tmpdir_removed']: the action then skips its own removal, one connection round trip
+    after the run. Only Ansible's directory for this run (_ansible_tmpdir, named ansible-tmp-*;
+    Ansible gives none where it becomes an unprivileged user), and never where Ansible is told to
+    keep remote files. Where it cannot be removed here, the action removes it as before."""
+    tmpdir = module._tmpdir
+    if not tmpdir or module._keep_remote_files or not os.path.basename(os.path.normpath(tmpdir)).startswith('ansible-tmp-'):
+        return
+    try:
+        shutil.rmtree(tmpdir)
+    except OSError:
+        return
+    result['tmpdir_removed'] = True
 
 
 def read_current(b_dest):

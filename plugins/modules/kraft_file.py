@@ -30,7 +30,9 @@ description:
   - A larger or binary file (a jar) comes from O(src), a file on the Ansible controller. The action
     plugin of the same name pushes it into a temporary directory on the node and the module writes
     it as above, without the stat run C(ansible.builtin.copy) makes first. In check mode nothing is
-    pushed; the action passes the file's sha256 instead, compared with that of O(dest).
+    pushed; the action passes the file's sha256 instead, compared with that of O(dest). The
+    module removes the temporary directory at the end of its run (the action only where it could
+    not), without a further round trip to the node.
   - O(files) writes several files in the same one module run (a node's configuration, its
     exporter's rules and jar, its TLS material), each entry taking the options of a single file.
     Every entry is checked (its directory exists, it is not a directory, its O(files[].src) can be
@@ -214,7 +216,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import check_dest, ensure_file
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import check_dest, ensure_file, remove_pushed
 
 # What gives a file its bytes: one of these, in the single form and in each entry of files
 # (where the action plugin replaces secret_content with content_index).
@@ -305,6 +307,7 @@ def main():
         result['files'] = outcomes
     if diffs:
         result['diff'] = diffs
+    remove_pushed(module, result)
     module.exit_json(**result)
 
 

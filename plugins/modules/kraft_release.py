@@ -28,7 +28,8 @@ description:
     back to them (the directory itself, as C(ansible.builtin.file) with C(owner) on a link did).
   - With the action plugin of the same name, O(src) is a file on the Ansible controller, pushed to
     a temporary directory on the node first (one transfer, no stat or copy module run), unless
-    O(remote_src). Without O(src) only the link is made.
+    O(remote_src); the module removes that directory at the end of its run. Without O(src) only
+    the link is made.
 author:
   - kafkaops.kraft maintainers (@kafkaops)
 attributes:
@@ -107,6 +108,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.kafkaops.kraft.plugins.module_utils.kraft_files import remove_pushed
 
 
 def is_unpacked(dest, creates):
@@ -242,6 +245,7 @@ def main():
         if module._diff and linked:
             result['diff'] = dict(before_header=link, after_header=link,
                                   before=(previous or '(no link)') + '\n', after=target + '\n')
+    remove_pushed(module, result)
     module.exit_json(**result)
 
 

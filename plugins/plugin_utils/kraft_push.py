@@ -6,7 +6,7 @@ Ansible controller pushed into a temporary directory on the node first.
 
 Unlike ansible.builtin.copy's and unarchive's actions nothing is stat'ed on the node first (the
 roles' discover already read what is there): a temporary directory, one transfer per file, one
-module run, its removal. Nothing is pushed in check mode."""
+module run that also removes the directory. Nothing is pushed in check mode."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -73,12 +73,19 @@ class PushingAction(ActionBase):
                     self._transfer_file(local, remote)
                     remotes.append(remote)
                     self.pushed(slot, remote)
-                self._fixup_perms2([self._connection._shell.tmpdir] + remotes)
-            result = merge_hash(result, self._execute_module(module_name=self.MODULE, module_args=args,
-                                                             task_vars=task_vars))
+                # The module reads these files, never runs them: no chmod run to make them
+                # executable (still the ACL or chown where Ansible becomes an unprivileged user).
+                self._fixup_perms2([self._connection._shell.tmpdir] + remotes, execute=False)
+            module_result = self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars)
+            if module_result.pop('tmpdir_removed', False):
+                # The module removed the temporary directory as its last step
+                # (module_utils/kraft_files.remove_pushed): no removal run after it.
+                self._connection._shell.tmpdir = None
+            result = merge_hash(result, module_result)
         finally:
             # Whatever made a temporary directory on the node (the push, or the module's run
-            # without pipelining) removes it here, as the normal action does.
+            # without pipelining) and left it there (a failed run, Ansible keeping remote files,
+            # an unprivileged become user) removes it here, as the normal action does.
             self._remove_tmp_path(self._connection._shell.tmpdir)
             for dummy, local in pushes:
                 self._loader.cleanup_tmp_file(local)

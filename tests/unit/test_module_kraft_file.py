@@ -319,3 +319,21 @@ def test_files_an_unreadable_src_fails_before_any_is_written(tmp_path):
                                                 dict(dest=str(tmp_path / 'agent.jar'), src=str(tmp_path / 'not-pushed'))]))
     assert result['failed'] is True and 'not-pushed' in result['msg']
     assert not first.exists()
+
+
+def test_the_pushed_files_directory_is_removed_by_the_module_only_where_ansible_made_it(tmp_path):
+    def push(name, keep=False):
+        pushed = tmp_path / name
+        pushed.mkdir()
+        (pushed / '0-file').write_bytes(b'jar')
+        args = dict(dest=str(tmp_path / 'agent.jar'), src=str(pushed / '0-file'),
+                    _ansible_tmpdir=str(pushed), _ansible_keep_remote_files=keep)
+        return pushed, run_module(kraft_file, args)
+    # Ansible's temporary directory of this run: removed, and the action told so.
+    pushed, result = push('ansible-tmp-1-2-3')
+    assert result['tmpdir_removed'] is True and not pushed.exists()
+    assert (tmp_path / 'agent.jar').read_bytes() == b'jar'
+    # Ansible keeping remote files, or a directory not named as Ansible names its own: left alone.
+    for name, keep in (('ansible-tmp-4-5-6', True), ('somewhere', False)):
+        pushed, result = push(name, keep)
+        assert 'tmpdir_removed' not in result and (pushed / '0-file').exists()
