@@ -44,6 +44,15 @@ class PushingAction(ActionBase):
     def check_mode_slot(self, slot, local):
         """In check mode nothing is pushed: what the module gets instead of the file."""
 
+    def _remote_expand_user(self, path, sudoable=True, pathsep=None):
+        """Making the temporary directory, Ansible first expands remote_tmp (~/.ansible/tmp) on the
+        node in a round trip of its own; a POSIX shell's command that makes it echoes the path back
+        with ~ expanded (the shell plugin's mkdtemp is written for that), as the same login user."""
+        if (not sudoable and path.startswith('~/') and getattr(self._connection._shell, 'SHELL_FAMILY', None) == 'sh'
+                and not getattr(self._connection, '_remote_is_local', False)):
+            return path
+        return super(PushingAction, self)._remote_expand_user(path, sudoable=sudoable, pathsep=pathsep)
+
     def run(self, tmp=None, task_vars=None):
         result = super(PushingAction, self).run(tmp, task_vars)
         del tmp
