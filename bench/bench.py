@@ -13,7 +13,8 @@ and the runs themselves:
                 first deploy and in the second run (first round of each); where the CPU time of
                 both went: the Ansible process tree, the Kafka JVMs, the rest of the containers
                 (modules, kafka-storage, tar) and the rest of the host (Docker, the kernel), read
-                from /proc and the containers' cgroups;
+                from /proc and the containers' cgroups; the commands the docker connection ran
+                on each node (each `docker exec` is one round trip: a module run, a transfer);
   scale         the first deploy with 3 controllers and 1, 3 and 5 brokers;
   rolling       when each node's new process started in the first plain rolling restart (one
                 monotonic clock for all containers);
@@ -39,6 +40,7 @@ import os
 import platform
 import re
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -207,12 +209,57 @@ class CpuMeter(object):
         return result
 
 
+class DockerCommands(object):
+    """What the docker connection ran on each node during one playbook run: a `docker` placed in
+    front of the real one on PATH logs its arguments. Each `docker exec` is one round trip to the
+    node (a module run, a file transfer, a temporary directory made or removed); over SSH each
+    would be one too."""
+
+    # docker exec's options that take a value (the container is the first other word).
+    VALUED = {'-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file', '--detach-keys'}
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='bench-docker-')
+        self.log = os.path.join(self.dir, 'calls')
+        wrapper = os.path.join(self.dir, 'docker')
+        with open(wrapper, 'w') as handle:
+            # One write per call (a line of \037-separated words), so parallel calls do not mix.
+            handle.write('#!/bin/sh\nline=$(printf \'%%s\\037\' "$@")\nprintf \'%%s\\n\' "$line" >> %s\nexec %s "$@"\n'
+                         % (shlex.quote(self.log), shlex.quote(shutil.which('docker'))))
+        os.chmod(wrapper, 0o755)
+
+    def wrap(self, env):
+        env['PATH'] = self.dir + os.pathsep + env.get('PATH', os.defpath)
+
+    def per_host(self):
+        counts = collections.Counter()
+        if os.path.exists(self.log):
+            with open(self.log) as handle:
+                for line in handle:
+                    words = line.rstrip('\n').split('\037')
+                    if words[:1] != ['exec']:
+                        continue
+                    rest = iter(words[1:])
+                    for word in rest:
+                        if word in self.VALUED:
+                            next(rest, None)
+                        elif not word.startswith('-'):
+                            counts[word] += 1
+                            break
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return dict(counts)
+
+
 def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
-    """Run playbooks/<name>.yml; with cpu (a CpuMeter) the result says where its CPU time went."""
+    """Run playbooks/<name>.yml; with cpu (a CpuMeter) the result says where its CPU time went and
+    how many commands the docker connection ran on each node."""
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),
                KRAFT_KAFKA_ARCHIVE=ARCHIVE)
     env.pop('KRAFT_ARCHIVE_MIRROR', None)
     env.update(settings or {})
+    commands = DockerCommands() if cpu else None
+    if commands:
+        commands.wrap(env)
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
@@ -237,7 +284,7 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
                     for host, stats in result['stats'].items())
     return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host,
                 node_tasks_per_host=node_tasks(result), plays=plays, profile=profile(result), started=started,
-                cpu=cpu_report)
+                cpu=cpu_report, connection_commands_per_host=commands.per_host() if commands else None)
 
 
 # Actions that run on the Ansible controller whatever the host (no connection to it).
@@ -350,6 +397,8 @@ def deploy_rounds(report, args, image, workdir, chosen):
                                       tasks_per_host=dict(first_deploy=first['tasks_per_host'], second_run=second['tasks_per_host']),
                                       node_tasks_per_host=dict(first_deploy=first['node_tasks_per_host'],
                                                                second_run=second['node_tasks_per_host']),
+                                      connection_commands_per_host=dict(first_deploy=first['connection_commands_per_host'],
+                                                                        second_run=second['connection_commands_per_host']),
                                       cpu=dict(first_deploy=first['cpu'], second_run=second['cpu']))
             if index == 0 and name == 'plain':
                 log('second run under Ansible defaults')
