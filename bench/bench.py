@@ -213,7 +213,8 @@ class DockerCommands(object):
     """What the docker connection ran on each node during one playbook run: a `docker` placed in
     front of the real one on PATH logs its arguments. Each `docker exec` is one round trip to the
     node (a module run, a file transfer, a temporary directory made or removed); over SSH each
-    would be one too."""
+    would be one too. Under Mitogen it is its one start on each node (its interpreter there then
+    runs every task). The wrapper's own cost (a shell per call) is in the profiled round."""
 
     # docker exec's options that take a value (the container is the first other word).
     VALUED = {'-u', '--user', '-e', '--env', '-w', '--workdir', '--env-file', '--detach-keys'}
@@ -246,7 +247,6 @@ class DockerCommands(object):
                         elif not word.startswith('-'):
                             counts[word] += 1
                             break
-        shutil.rmtree(self.dir, ignore_errors=True)
         return dict(counts)
 
 
@@ -263,6 +263,15 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
+    try:
+        return run_playbook(name, argv, env, cpu, commands)
+    finally:
+        if commands:
+            shutil.rmtree(commands.dir, ignore_errors=True)
+
+
+def run_playbook(name, argv, env, cpu, commands):
+    """playbook()'s run and what it reports."""
     counters = cpu.read(busy_first=False) if cpu else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()

@@ -47,7 +47,8 @@ class PushingAction(ActionBase):
     def _remote_expand_user(self, path, sudoable=True, pathsep=None):
         """Making the temporary directory, Ansible first expands remote_tmp (~/.ansible/tmp) on the
         node in a round trip of its own; a POSIX shell's command that makes it echoes the path back
-        with ~ expanded (the shell plugin's mkdtemp is written for that), as the same login user."""
+        with ~ expanded (the shell plugin's mkdtemp is written for that), as the same login user
+        (from its HOME, as the module's own remote_tmp is expanded)."""
         if (not sudoable and path.startswith('~/') and getattr(self._connection._shell, 'SHELL_FAMILY', None) == 'sh'
                 and not getattr(self._connection, '_remote_is_local', False)):
             return path
@@ -82,9 +83,12 @@ class PushingAction(ActionBase):
                     self._transfer_file(local, remote)
                     remotes.append(remote)
                     self.pushed(slot, remote)
-                # The module reads these files, never runs them: no chmod run to make them
-                # executable (still the ACL or chown where Ansible becomes an unprivileged user).
-                self._fixup_perms2([self._connection._shell.tmpdir] + remotes, execute=False)
+                if self._is_become_unprivileged():
+                    # The ACL, chown or shared group that lets the become user enter the
+                    # directory and read the files, as Ansible's own actions do.
+                    self._fixup_perms2([self._connection._shell.tmpdir] + remotes)
+                # Otherwise the module reads them as their owner or as root, and never runs them:
+                # no chmod run to make them executable.
             module_result = self._execute_module(module_name=self.MODULE, module_args=args, task_vars=task_vars)
             if module_result.pop('tmpdir_removed', False):
                 # The module removed the temporary directory as its last step
