@@ -15,18 +15,22 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
-def playbook(tmp_path, tasks, pipelining=True, check=False):
-    """Run `tasks` on localhost; (rc, {task name: result}), remote_tmp under tmp_path/remote-tmp."""
+def run_play(tmp_path, tasks, argv_extra=(), **env):
+    """ansible-playbook running `tasks` on localhost through the local connection, remote_tmp under
+    tmp_path/remote-tmp unless env says otherwise; the finished process."""
     path = tmp_path / 'play.yml'
     path.write_text(json.dumps([dict(hosts='localhost', gather_facts=False, tasks=tasks)]))
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
-               ANSIBLE_PIPELINING=str(pipelining), ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'),
-               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
+    env = dict(dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'),
+                    ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False'), **env)
     argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)]
-    if check:
-        argv.append('--check')
-    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)] + list(argv_extra)
+    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def playbook(tmp_path, tasks, pipelining=True, check=False):
+    """Run `tasks` on localhost; (rc, {task name: result})."""
+    proc = run_play(tmp_path, tasks, ['--check'] if check else [], ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
+                    ANSIBLE_PIPELINING=str(pipelining))
     try:
         out = json.loads(proc.stdout)
     except ValueError:
@@ -108,15 +112,12 @@ def test_kraft_release_names_a_missing_local_archive(tmp_path):
 def connection_commands(tmp_path, tasks, keep_remote_files=False, remote_tmp=None, pipelining=True):
     """Run `tasks` on localhost at -vvv; (rc, the commands the local connection ran). HOME is
     tmp_path: remote_tmp may be ~/remote-tmp."""
-    path = tmp_path / 'play.yml'
-    path.write_text(json.dumps([dict(hosts='localhost', gather_facts=False, tasks=tasks)]))
     log = tmp_path / 'ansible.log'
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_PIPELINING=str(pipelining),
-               ANSIBLE_REMOTE_TMP=remote_tmp or str(tmp_path / 'remote-tmp'), ANSIBLE_KEEP_REMOTE_FILES=str(keep_remote_files),
-               HOME=str(tmp_path), ANSIBLE_LOG_PATH=str(log), ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
-    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-vvv', '-i', 'localhost,', '-c', 'local',
-            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)]
-    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    env = dict(ANSIBLE_PIPELINING=str(pipelining), ANSIBLE_KEEP_REMOTE_FILES=str(keep_remote_files), HOME=str(tmp_path),
+               ANSIBLE_LOG_PATH=str(log))
+    if remote_tmp:
+        env['ANSIBLE_REMOTE_TMP'] = remote_tmp
+    proc = run_play(tmp_path, tasks, ['-vvv'], **env)
     return proc.returncode, [line.split(' EXEC ', 1)[1] for line in log.read_text().splitlines() if ' EXEC ' in line]
 
 
