@@ -140,7 +140,7 @@ EXAMPLES = r'''
 - name: Template controller.properties (rendered here, written in one run on the node)
   kafkaops.kraft.kraft_file:
     dest: /etc/kafka/controller.properties
-    content: "{{ lookup('ansible.builtin.template', 'controller.properties.j2') }}"
+    content: "{{ lookup('kafkaops.kraft.kraft_template', 'controller.properties.j2') }}"
     owner: root
     group: kafka
     mode: "0640"
@@ -149,7 +149,7 @@ EXAMPLES = r'''
 - name: A file holding a password - masked in the result, no diff
   kafkaops.kraft.kraft_file:
     dest: /etc/kafka/jmx-exporter.yml
-    secret_content: "{{ lookup('ansible.builtin.template', 'jmx-exporter.yml.j2') }}"
+    secret_content: "{{ lookup('kafkaops.kraft.kraft_template', 'jmx-exporter.yml.j2') }}"
     owner: root
     group: kafka
     mode: "0640"
@@ -171,7 +171,7 @@ EXAMPLES = r'''
         group: root
         mode: "0644"
       - dest: /etc/kafka/jmx-exporter.yml
-        content: "{{ lookup('ansible.builtin.template', 'jmx-exporter.yml.j2') }}"
+        content: "{{ lookup('kafkaops.kraft.kraft_template', 'jmx-exporter.yml.j2') }}"
         owner: root
         group: kafka
         mode: "0640"

@@ -88,7 +88,7 @@ EXAMPLES = r'''
   kafkaops.kraft.kraft_service:
     name: kafka
     unit_path: /etc/systemd/system/kafka.service
-    unit: "{{ lookup('ansible.builtin.template', 'kafka.service.j2') }}"
+    unit: "{{ lookup('kafkaops.kraft.kraft_template', 'kafka.service.j2') }}"
     listen_port: 9093
     timeout: 120
   register: service

@@ -1,0 +1,77 @@
+"""The lookup kafkaops.kraft.kraft_template runs for real in ansible-playbook: it renders what
+ansible.builtin.template renders (the roles compare its text with the digest of the file on the
+node, so one character of difference would rewrite and restart every node), and the variables it
+adds while rendering stay out of the host's variables."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+TEMPLATE = """# {{ ansible_managed }}
+node.id={{ node.id }}
+{% for name, value in settings | dictsort %}
+{{ name }}={{ value }}
+{% endfor %}
+{# a comment #}
+extra={{ extra | default('none') }}
+path={{ template_path | basename }}
+"""
+
+
+def render(tmp_path, tasks):
+    (tmp_path / 'templates').mkdir(exist_ok=True)
+    (tmp_path / 'templates' / 'node.properties.j2').write_text(TEMPLATE)
+    (tmp_path / 'templates' / 'other.j2').write_text('[% node.id %] {{ node.id }}\n')
+    play = [dict(hosts='localhost', gather_facts=False,
+                 vars=dict(node=dict(id=3, role='controller'), settings={'b.setting': '{{ node.role }}', 'a.setting': 'x'}),
+                 tasks=tasks)]
+    path = tmp_path / 'play.yml'
+    path.write_text(json.dumps(play))
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
+               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
+    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)]
+    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    try:
+        out = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError(proc.stdout[-3000:] + proc.stderr[-3000:])
+    return proc.returncode, dict((task['task']['name'], task['hosts']['localhost']) for task in out['plays'][0]['tasks'])
+
+
+def both(name, term, **options):
+    """Two set_fact tasks rendering `term` with the builtin lookup and with kraft_template."""
+    args = ''.join(', %s=%s' % (key, json.dumps(value)) for key, value in sorted(options.items()))
+    return [dict(name='%s %s' % (name, short), **{'ansible.builtin.set_fact': {
+        '%s_%s' % (name, short): "{{ lookup('%s', '%s'%s) }}" % (lookup, term, args)}})
+        for short, lookup in (('builtin', 'ansible.builtin.template'), ('ours', 'kafkaops.kraft.kraft_template'))]
+
+
+def test_renders_what_the_builtin_renders_and_adds_no_variable(tmp_path):
+    tasks = (both('plain', 'node.properties.j2') + both('vars', 'node.properties.j2', template_vars=dict(extra='given'))
+             + both('markers', 'other.j2', variable_start_string='[%', variable_end_string='%]'))
+    tasks.append(dict(name='compare', **{'ansible.builtin.debug': dict(msg=dict(
+        plain=['{{ plain_builtin }}', '{{ plain_ours }}'], vars=['{{ vars_builtin }}', '{{ vars_ours }}'],
+        markers=['{{ markers_builtin }}', '{{ markers_ours }}'],
+        leaked="{{ [template_path is defined, extra is defined, template_fullpath is defined] }}",
+        node='{{ node }}'))}))
+    rc, results = render(tmp_path, tasks)
+    assert rc == 0, results
+    msg = results['compare']['msg']
+    for name in ('plain', 'vars', 'markers'):
+        builtin, ours = msg[name]
+        assert builtin == ours, name
+    assert 'node.id=3\n' in msg['plain'][1] and 'b.setting=controller\n' in msg['plain'][1] and 'extra=none\n' in msg['plain'][1]
+    assert 'path=node.properties.j2' in msg['plain'][1]
+    assert 'extra=given\n' in msg['vars'][1]
+    assert msg['markers'][1].startswith('3 {{ node.id }}')
+    assert msg['leaked'] == [False, False, False]
+    assert msg['node'] == dict(id=3, role='controller')
+
+
+def test_a_missing_template_fails_as_with_the_builtin(tmp_path):
+    rc, results = render(tmp_path, both('missing', 'no-such.j2')[1:])
+    assert rc != 0 and results['missing ours']['failed'] is True
+    assert 'no-such.j2' in results['missing ours']['msg']
