@@ -13,8 +13,8 @@ short_description: Write files from given content, or from files on the Ansible 
 version_added: 0.3.0
 description:
   - Makes O(dest) hold exactly O(content), owned and moded as asked, in one module run on the
-    node. The roles render their templates on the Ansible controller (the
-    C(ansible.builtin.template) lookup) and pass the text here.
+    node. The roles render their templates on the Ansible controller (the lookup
+    C(kafkaops.kraft.kraft_template), which is C(ansible.builtin.template)'s) and pass the text here.
   - Where C(ansible.builtin.template) or C(ansible.builtin.copy) with C(content) make a temporary
     directory on the node, stat the file, transfer the rendered file, run the C(copy) module and
     remove the directory (five round trips to the node), this module is one. Meant for

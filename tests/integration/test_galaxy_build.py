@@ -48,6 +48,7 @@ def test_tarball_holds_no_caches_venvs_or_archives(installed):
     ('role', 'kafkaops.kraft.kraft_controller'),
     ('role', 'kafkaops.kraft.kafka_broker'),
     ('filter', 'kafkaops.kraft.kraft_decide_cluster_id'),
+    ('lookup', 'kafkaops.kraft.kraft_template'),
 ])
 def test_ansible_doc_by_fqcn(installed, plugin_type, name):
     tmp, env = installed[:2]

@@ -49,14 +49,12 @@ def both(name, term, **options):
         for short, lookup in (('builtin', 'ansible.builtin.template'), ('ours', 'kafkaops.kraft.kraft_template'))]
 
 
-def test_renders_what_the_builtin_renders_and_adds_no_variable(tmp_path):
+def test_renders_what_the_builtin_renders(tmp_path):
     tasks = (both('plain', 'node.properties.j2') + both('vars', 'node.properties.j2', template_vars=dict(extra='given'))
              + both('markers', 'other.j2', variable_start_string='[%', variable_end_string='%]'))
     tasks.append(dict(name='compare', **{'ansible.builtin.debug': dict(msg=dict(
         plain=['{{ plain_builtin }}', '{{ plain_ours }}'], vars=['{{ vars_builtin }}', '{{ vars_ours }}'],
-        markers=['{{ markers_builtin }}', '{{ markers_ours }}'],
-        leaked="{{ [template_path is defined, extra is defined, template_fullpath is defined] }}",
-        node='{{ node }}'))}))
+        markers=['{{ markers_builtin }}', '{{ markers_ours }}'], node='{{ node }}'))}))
     rc, results = render(tmp_path, tasks)
     assert rc == 0, results
     msg = results['compare']['msg']
@@ -67,11 +65,24 @@ def test_renders_what_the_builtin_renders_and_adds_no_variable(tmp_path):
     assert 'path=node.properties.j2' in msg['plain'][1]
     assert 'extra=given\n' in msg['vars'][1]
     assert msg['markers'][1].startswith('3 {{ node.id }}')
-    assert msg['leaked'] == [False, False, False]
     assert msg['node'] == dict(id=3, role='controller')
 
 
+def test_the_variables_it_adds_stay_in_its_copy(tmp_path):
+    # probe is rendered after the lookup, against the same variables of the same task.
+    msg = "{{ [lookup('kafkaops.kraft.kraft_template', 'node.properties.j2', template_vars={'extra': 'given'}), probe] }}"
+    task = dict(name='probe', vars=dict(probe='{{ [template_path is defined, extra is defined, template_fullpath is defined] }}'),
+                **{'ansible.builtin.debug': dict(msg=msg)})
+    rc, results = render(tmp_path, [task])
+    assert rc == 0, results
+    text, probe = results['probe']['msg']
+    assert 'extra=given\n' in text and 'path=node.properties.j2' in text
+    assert probe == [False, False, False]
+
+
 def test_a_missing_template_fails_as_with_the_builtin(tmp_path):
-    rc, results = render(tmp_path, both('missing', 'no-such.j2')[1:])
-    assert rc != 0 and results['missing ours']['failed'] is True
+    rc, results = render(tmp_path, [dict(task, ignore_errors=True) for task in both('missing', 'no-such.j2')])
+    assert rc == 0 and results['missing builtin']['failed'] is True and results['missing ours']['failed'] is True
+    assert results['missing ours']['msg'] == results['missing builtin']['msg'].replace(
+        'ansible.builtin.template', 'kafkaops.kraft.kraft_template').replace('missing_builtin', 'missing_ours')
     assert 'no-such.j2' in results['missing ours']['msg']
