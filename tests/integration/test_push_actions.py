@@ -4,39 +4,19 @@ mode (nothing pushed) and the removal of the temporary directory happen as on a 
 pipelining on (the project's ansible.cfg) and off (Ansible's default: the module is a file in the
 temporary directory too)."""
 import io
-import json
 import os
-import subprocess
 import sys
 import tarfile
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-
-
-def run_play(tmp_path, tasks, argv_extra=(), **env):
-    """ansible-playbook running `tasks` on localhost through the local connection, remote_tmp under
-    tmp_path/remote-tmp unless env says otherwise; the finished process."""
-    path = tmp_path / 'play.yml'
-    path.write_text(json.dumps([dict(hosts='localhost', gather_facts=False, tasks=tasks)]))
-    env = dict(dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_REMOTE_TMP=str(tmp_path / 'remote-tmp'),
-                    ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False'), **env)
-    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)] + list(argv_extra)
-    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+sys.path.insert(0, os.path.dirname(__file__))
+from local_play import play_results, run_play  # noqa: E402
 
 
 def playbook(tmp_path, tasks, pipelining=True, check=False):
     """Run `tasks` on localhost; (rc, {task name: result})."""
-    proc = run_play(tmp_path, tasks, ['--check'] if check else [], ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
-                    ANSIBLE_PIPELINING=str(pipelining))
-    try:
-        out = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError(proc.stdout[-3000:] + proc.stderr[-3000:])
-    results = dict((task['task']['name'], task['hosts']['localhost']) for task in out['plays'][0]['tasks'])
-    return proc.returncode, results
+    return play_results(tmp_path, tasks, ['--check'] if check else [], ANSIBLE_PIPELINING=str(pipelining))
 
 
 def leftovers(tmp_path):

@@ -4,10 +4,10 @@ node, so one character of difference would rewrite and restart every node), and 
 adds while rendering stay out of the host's variables."""
 import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.dirname(__file__))
+from local_play import play_results  # noqa: E402
 
 TEMPLATE = """# {{ ansible_managed }}
 node.id={{ node.id }}
@@ -24,21 +24,8 @@ def render(tmp_path, tasks):
     (tmp_path / 'templates').mkdir(exist_ok=True)
     (tmp_path / 'templates' / 'node.properties.j2').write_text(TEMPLATE)
     (tmp_path / 'templates' / 'other.j2').write_text('[% node.id %] {{ node.id }}\n')
-    play = [dict(hosts='localhost', gather_facts=False,
-                 vars=dict(node=dict(id=3, role='controller'), settings={'b.setting': '{{ node.role }}', 'a.setting': 'x'}),
-                 tasks=tasks)]
-    path = tmp_path / 'play.yml'
-    path.write_text(json.dumps(play))
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_STDOUT_CALLBACK='ansible.posix.json',
-               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False')
-    argv = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-            '-e', 'ansible_python_interpreter=' + sys.executable, str(path)]
-    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
-    try:
-        out = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError(proc.stdout[-3000:] + proc.stderr[-3000:])
-    return proc.returncode, dict((task['task']['name'], task['hosts']['localhost']) for task in out['plays'][0]['tasks'])
+    play_vars = dict(node=dict(id=3, role='controller'), settings={'b.setting': '{{ node.role }}', 'a.setting': 'x'})
+    return play_results(tmp_path, tasks, play_vars=play_vars)
 
 
 def both(name, term, **options):
