@@ -19,7 +19,7 @@ SCENARIOS ?= default secure ssh
 KAFKA_BIN := /opt/kafka/current/bin
 
 # ansible-test sanity needs git (it lists the collection's files) and PyPI (its requirements).
-.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics clean promtool
+.PHONY: help venv floor-venv harness ee image-debian13 cluster cluster-down test lint unit molecule bench bench-metrics bench-floor clean promtool
 
 help:
 	@echo "make cluster       deploy the 6-node KRaft cluster on local containers and verify it"
@@ -27,6 +27,7 @@ help:
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
 	@echo "make bench         plain and Mitogen: deploy, re-run, rolling restart, scale 3+1/3+3/3+5 (medians of 3), profile, cluster (~35 min)"
 	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
+	@echo "make bench-floor   a first deploy against the same node work without Ansible (3 rounds, ~7 min)"
 	@echo "make ee            build the AWX execution environment image from local parts (no registry)"
 
 venv: $(VENV)/.installed
@@ -134,6 +135,13 @@ bench-metrics: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --metrics-cost 3 > bench/results/.metrics-cost.json
 	mv bench/results/.metrics-cost.json bench/results/metrics-cost-$$(date +%Y%m%d).json
 	cat bench/results/metrics-cost-$$(date +%Y%m%d).json
+
+# How far a first deploy is above the same node work done without Ansible: 3 rounds.
+bench-floor: harness
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --floor 3 > bench/results/.floor.json
+	mv bench/results/.floor.json bench/results/floor-$$(date +%Y%m%d).json
+	cat bench/results/floor-$$(date +%Y%m%d).json
 
 clean: cluster-down
 	rm -rf $(VENV) .cache

@@ -26,9 +26,17 @@ and the runs themselves:
   metrics_cost  (only with --metrics-cost N) what the metrics exporter adds to a first deploy:
                 N paired first deploys of 3+3 with kafka_metrics_enabled false and true, in
                 alternating order, as median, min and max; nothing else is measured then.
+  floor         (only with --floor N) how far a first deploy is above what no orchestration can go
+                below here: N rounds of site.yml's first deploy of fresh 3+3 containers, each
+                followed, on the same nodes stopped and emptied, by the same node work done with
+                docker exec alone (unpack the release, format with the deploy's own command lines,
+                start the controllers and wait for their listeners, start the brokers and wait
+                until every one is registered), then by site.yml again, which must change nothing;
+                seconds of each step, and where the CPU time went in the first round; nothing
+                else is measured then.
 
 Options: --runs N (3), --brokers 1,5 (scale points besides 3), --quick (one run, no scale points,
-no first deploy under Ansible's defaults), --no-mitogen (plain only), --metrics-cost N. Progress
+no first deploy under Ansible's defaults), --no-mitogen (plain only), --metrics-cost N, --floor N. Progress
 goes to stderr. Mitogen must be importable beside this Python (requirements-dev.txt).
 """
 
@@ -293,7 +301,7 @@ def run_playbook(name, argv, env, cpu, commands):
                     for host, stats in result['stats'].items())
     return dict(wall_seconds=round(wall, 1), changed=changed, tasks=tasks, tasks_per_host=per_host,
                 node_tasks_per_host=node_tasks(result), plays=plays, profile=profile(result), started=started,
-                cpu=cpu_report, connection_commands_per_host=commands.per_host() if commands else None)
+                cpu=cpu_report, connection_commands_per_host=commands.per_host() if commands else None, raw=result)
 
 
 # Actions that run on the Ansible controller whatever the host (no connection to it).
@@ -330,7 +338,7 @@ def profile(result, top=25):
 
 
 def public(result):
-    return dict((k, v) for k, v in result.items() if k != 'started')
+    return dict((k, v) for k, v in result.items() if k not in ('started', 'raw'))
 
 
 def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None, meter=False):
@@ -546,6 +554,169 @@ def fact_gathering(inventory):
     return round(time.monotonic() - started, 1)
 
 
+# --- the floor: a first deploy's node work without Ansible -------------------------------
+
+FORMAT_TASK = 'Format the unformatted data directories'
+
+
+def format_jvm_options():
+    """The JVM options the roles' format task gives kafka-storage (roles/kafka/tasks/storage.yml)."""
+    import yaml  # ansible-core's dependency
+    with open(os.path.join(ROOT, 'roles', 'kafka', 'tasks', 'storage.yml')) as handle:
+        (task,) = [t for t in yaml.safe_load(handle) if t.get('name') == FORMAT_TASK]
+    return task['environment']['KAFKA_JVM_PERFORMANCE_OPTS']
+
+
+def format_commands(result):
+    """{host: the kafka-storage format argv} as the deploy's format task ran it."""
+    commands = {}
+    for play in result['plays']:
+        for task in play['tasks']:
+            if task['task']['name'].rsplit(' : ', 1)[-1] == FORMAT_TASK:
+                commands.update((host, outcome['cmd']) for host, outcome in task['hosts'].items()
+                                if not outcome.get('skipped'))
+    return commands
+
+
+def on_nodes(members, argv_of, stdin_path=None):
+    """One command per node, all at once; wait for every one, stop on the first that failed."""
+    procs = []
+    for node in members:
+        stdin = open(stdin_path, 'rb') if stdin_path else subprocess.DEVNULL
+        procs.append((node, subprocess.Popen(argv_of(node), stdin=stdin, stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT, text=True)))
+        if stdin_path:
+            stdin.close()
+    failed = []
+    for node, proc in procs:
+        out = proc.communicate()[0]
+        if proc.returncode:
+            failed.append('%s (rc %s): %s' % (node.name, proc.returncode, out[-2000:]))
+    if failed:
+        raise SystemExit('floor: ' + '\n'.join(failed))
+
+
+def node_layout(node, argv):
+    """The release directory, the data directories and the first listener's port of a deployed
+    node, from its format command line and its configuration file."""
+    config = argv[argv.index('--config') + 1]
+    props = dict(line.split('=', 1) for line in run(['docker', 'exec', node.name, 'cat', config]).splitlines()
+                 if '=' in line and not line.startswith('#'))
+    dirs = props['log.dirs'].split(',') + ([props['metadata.log.dir']] if 'metadata.log.dir' in props else [])
+    current = os.path.dirname(os.path.dirname(argv[0]))  # <current>/bin/kafka-storage.sh
+    release = run(['docker', 'exec', node.name, 'readlink', '-f', current]).strip()
+    port = int(props['listeners'].split(',')[0].rsplit(':', 1)[1])
+    return dict(release=release, dirs=sorted(set(dirs)), port=port)
+
+
+def wait_listening(members, layouts, timeout=120):
+    import socket
+    deadline = time.monotonic() + timeout
+    for node in members:
+        while True:
+            try:
+                socket.create_connection((node.address, layouts[node.name]['port']), 0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit('floor: %s does not listen on %d' % (node.name, layouts[node.name]['port']))
+                time.sleep(0.1)
+
+
+def wait_registered(brokers, timeout=120):
+    """Until a broker's metadata lists every broker (registered and unfenced), as site.yml's gate."""
+    from kafka import KafkaAdminClient
+    wanted = set(node.node_id for node in brokers)
+    admin = KafkaAdminClient(bootstrap_servers=['%s:9092' % node.address for node in brokers], request_timeout_ms=5000)
+    try:
+        deadline = time.monotonic() + timeout
+        while set(b['broker_id'] for b in admin.describe_cluster()['brokers']) != wanted:
+            if time.monotonic() > deadline:
+                raise SystemExit('floor: brokers %s not all registered' % sorted(wanted))
+            time.sleep(0.1)
+    finally:
+        admin.close()
+
+
+def floor_run(members, argvs, layouts):
+    """The node work of a first deploy, done by docker exec alone on nodes that site.yml deployed
+    and that were then stopped and emptied (data and release gone; user, directories and files
+    kept): unpack the release on every node, format every node with the deploy's own command
+    line, start the controllers together and wait for their listeners, start the brokers together
+    and wait until all are registered. Seconds of each step and in all."""
+    controllers = [node for node in members if node.group == 'kraft_controllers']
+    brokers = [node for node in members if node.group == 'kafka_brokers']
+    options = format_jvm_options()
+    steps, started = {}, time.monotonic()
+    mark = started
+    on_nodes(members, lambda node: ['docker', 'exec', '-i', node.name, 'sh', '-c',
+                                    'cd %s && tar -xzf - --no-same-owner && test -x %s/bin/kafka-server-start.sh && sync -f %s'
+                                    % ((shlex.quote(os.path.dirname(layouts[node.name]['release'])),)
+                                       + (shlex.quote(layouts[node.name]['release']),) * 2)],
+             stdin_path=ARCHIVE)
+    steps['unpack'], mark = round(time.monotonic() - mark, 1), time.monotonic()
+    on_nodes(members, lambda node: ['docker', 'exec', '-u', 'kafka', '-e', 'LOG_DIR=/tmp', '-e',
+                                    'KAFKA_JVM_PERFORMANCE_OPTS=' + options, node.name] + argvs[node.name])
+    steps['format'], mark = round(time.monotonic() - mark, 1), time.monotonic()
+    on_nodes(controllers, lambda node: ['docker', 'exec', node.name, 'systemctl', 'start', 'kafka'])
+    wait_listening(controllers, layouts)
+    steps['controllers_listening'], mark = round(time.monotonic() - mark, 1), time.monotonic()
+    on_nodes(brokers, lambda node: ['docker', 'exec', node.name, 'systemctl', 'start', 'kafka'])
+    wait_listening(brokers, layouts)
+    wait_registered(brokers)
+    steps['brokers_registered'] = round(time.monotonic() - mark, 1)
+    return round(time.monotonic() - started, 1), steps
+
+
+def floor_rounds(image, workdir, runs):
+    """Per round: site.yml's first deploy of fresh 3+3 containers; then every node stopped and
+    emptied and the same node work redone without Ansible (floor_run); then site.yml again, which
+    must change nothing (the floor left the nodes as the deploy had). The first round also meters
+    where the CPU time of the deploy and of the floor went."""
+    deploys, floors, checks, changed, steps, cpu = [], [], [], [], collections.defaultdict(list), {}
+    for index in range(runs):
+        inventory, members, first = deploy(3, image, workdir, meter=index == 0)
+        argvs = format_commands(first['raw'])
+        if sorted(argvs) != sorted(node.name for node in members):
+            raise SystemExit('floor: the deploy formatted %s, not every node' % sorted(argvs))
+        layouts = dict((node.name, node_layout(node, argvs[node.name])) for node in members)
+        log('floor: stop and empty every node')
+        on_nodes(members, lambda node: ['docker', 'exec', node.name, 'sh', '-c',
+                                        'systemctl kill -s KILL kafka; systemctl stop kafka && rm -rf %s && for d in %s; do find "$d" -mindepth 1 -delete; done'
+                                        % (shlex.quote(layouts[node.name]['release']),
+                                           ' '.join(shlex.quote(d) for d in layouts[node.name]['dirs']))])
+        log('floor: unpack, format, start without Ansible')
+        meter = CpuMeter(members) if index == 0 else None
+        before = meter.read(busy_first=False) if meter else None
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, took = floor_run(members, argvs, layouts)
+        if meter:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            clients = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
+            report = meter.report(before, meter.read(busy_first=True), clients, wall)
+            report['docker_clients'] = report.pop('ansible_process_tree')
+            cpu = dict(first_deploy=first['cpu'], floor=report)
+        log('floor: site.yml on what the floor left (must change nothing)')
+        check = playbook('site', inventory)
+        deploys.append(first['wall_seconds'])
+        floors.append(wall)
+        checks.append(check['wall_seconds'])
+        changed.append(check['changed'])
+        for name, seconds_taken in took.items():
+            steps[name].append(seconds_taken)
+    if any(changed):
+        raise SystemExit('floor: site.yml changed %s after the floor runs: the floor did not redo the deploy' % changed)
+    return dict(site_first_deploy=spread(deploys), floor=spread(floors),
+                floor_steps=dict((name, spread(values)) for name, values in steps.items()),
+                ansible_above_floor=[round(a - b, 1) for a, b in zip(deploys, floors)],
+                check_run=dict(spread(checks), changed=changed), cpu=cpu,
+                note='3+3, plain Ansible; the floor is what no orchestration can go below on this machine: the '
+                     'same unpack, format and starts with nothing between them but docker exec, and the same '
+                     'waits (controllers listening, then every broker registered). It leaves out what is cheap '
+                     'without Ansible (user, directories, configuration files and unit, kept from the deploy) '
+                     'and what the deploy does besides (discovery, gates, verification)')
+
+
 # --- main ---------------------------------------------------------------------------------
 
 def machine():
@@ -589,6 +760,7 @@ def main():
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--no-mitogen', action='store_true')
     parser.add_argument('--metrics-cost', type=int, default=0, metavar='N')
+    parser.add_argument('--floor', type=int, default=0, metavar='N')
     args = parser.parse_args()
     if args.quick:
         args.runs = 1
@@ -600,6 +772,8 @@ def main():
     try:
         if args.metrics_cost:
             report['metrics_cost'] = metrics_cost(image, workdir, args.metrics_cost)
+        elif args.floor:
+            report['floor'] = floor_rounds(image, workdir, args.floor)
         else:
             measure_all(report, args, image, workdir)
     finally:
