@@ -34,9 +34,14 @@ and the runs themselves:
                 until every one is registered), then by site.yml again, which must change nothing;
                 seconds of each step, and where the CPU time went in the first round; nothing
                 else is measured then.
+  compare       (only with --compare REVISION) this tree against the tree at a git revision (a
+                worktree made for the run): --runs N paired rounds, alternating which goes first,
+                each a first deploy of fresh 3+3 containers and a second run, every run metered
+                (wall, CPU of the Ansible processes and of the machine, tasks per host); nothing
+                else is measured then.
 
 Options: --runs N (3), --brokers 1,5 (scale points besides 3), --quick (one run, no scale points,
-no first deploy under Ansible's defaults), --no-mitogen (plain only), --metrics-cost N, --floor N. Progress
+no first deploy under Ansible's defaults), --no-mitogen (plain only), --metrics-cost N, --floor N, --compare REVISION. Progress
 goes to stderr. Mitogen must be importable beside this Python (requirements-dev.txt).
 """
 
@@ -87,9 +92,9 @@ def cleanup():
     subprocess.run(['bash', os.path.join(ROOT, 'tests', 'harness', 'cleanup.sh')], check=False)
 
 
-def fresh_cluster(brokers, image, workdir, host_vars=None):
+def fresh_cluster(brokers, image, workdir, host_vars=None, root=ROOT):
     """Bare containers (same settings as molecule/default) and an inventory for them (host_vars:
-    added to every node's variables)."""
+    added to every node's variables; the group variables of the tree at root)."""
     cleanup()
     run(['docker', 'network', 'create', '--subnet', SUBNET, NETWORK])
     members = nodes(brokers)
@@ -102,10 +107,10 @@ def fresh_cluster(brokers, image, workdir, host_vars=None):
                                capture_output=True, text=True, check=False).stdout.strip()
         if state not in ('running', 'degraded'):
             raise SystemExit('container %s did not boot (systemd: %s)' % (node.name, state))
-    inventory = os.path.join(workdir, '3+%d' % brokers)
+    inventory = os.path.join(workdir, '3+%d' % brokers + ('' if root == ROOT else '-' + os.path.basename(root)))
     os.makedirs(inventory, exist_ok=True)
     if not os.path.exists(os.path.join(inventory, 'group_vars')):
-        os.symlink(os.path.join(ROOT, 'inventories', 'local', 'group_vars'), os.path.join(inventory, 'group_vars'))
+        os.symlink(os.path.join(root, 'inventories', 'local', 'group_vars'), os.path.join(inventory, 'group_vars'))
     groups = {}
     for node in members:
         groups.setdefault(node.group, {'hosts': {}})['hosts'][node.name] = dict(
@@ -258,10 +263,10 @@ class DockerCommands(object):
         return dict(counts)
 
 
-def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
-    """Run playbooks/<name>.yml; with cpu (a CpuMeter) the result says where its CPU time went and
-    how many commands the docker connection ran on each node."""
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'),
+def playbook(name, inventory, settings=None, extra_vars=None, cpu=None, root=ROOT):
+    """Run playbooks/<name>.yml of the tree at root; with cpu (a CpuMeter) the result says where its
+    CPU time went and how many commands the docker connection ran on each node."""
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(root, 'ansible.cfg'),
                KRAFT_KAFKA_ARCHIVE=ARCHIVE)
     env.pop('KRAFT_ARCHIVE_MIRROR', None)
     env.update(settings or {})
@@ -272,26 +277,26 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None):
     if extra_vars:
         argv += ['-e', json.dumps(extra_vars)]
     try:
-        return run_playbook(name, argv, env, cpu, commands)
+        return run_playbook(argv, env, cpu, commands, root)
     finally:
         if commands:
             shutil.rmtree(commands.dir, ignore_errors=True)
 
 
-def run_playbook(name, argv, env, cpu, commands):
+def run_playbook(argv, env, cpu, commands, root):
     """playbook()'s run and what it reports."""
     counters = cpu.read(busy_first=False) if cpu else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.run(argv,
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+                          cwd=root, env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     ansible_seconds = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
     cpu_report = cpu.report(counters, cpu.read(busy_first=True), ansible_seconds, wall) if cpu else None
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-3000:])
-        raise SystemExit('%s failed (rc %s)' % (name, proc.returncode))
+        raise SystemExit('%s failed (rc %s)' % (' '.join(argv[1:]), proc.returncode))
     result = json.loads(proc.stdout)
     plays = [dict(play=p['play']['name'], seconds=seconds(p['play']['duration'])) for p in result['plays']]
     changed = sum(stats.get('changed', 0) for stats in result['stats'].values())
@@ -341,15 +346,15 @@ def public(result):
     return dict((k, v) for k, v in result.items() if k not in ('started', 'raw'))
 
 
-def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None, meter=False):
-    """site.yml on fresh containers: the inventory, the nodes, the playbook's result (with cpu
-    where meter)."""
-    inventory, members = fresh_cluster(brokers, image, workdir, host_vars)
+def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None, meter=False, root=ROOT):
+    """site.yml (of the tree at root) on fresh containers: the inventory, the nodes, the playbook's
+    result (with cpu where meter)."""
+    inventory, members = fresh_cluster(brokers, image, workdir, host_vars, root)
     under = 'Mitogen' if 'mitogen' in (settings or {}).get('ANSIBLE_STRATEGY', '') else 'Ansible defaults'
     how = (' under %s' % under if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
-    log('3+%d: containers up; site.yml%s' % (brokers, how))
+    log('3+%d: containers up; site.yml%s%s' % (brokers, how, '' if root == ROOT else ' of ' + os.path.basename(root)))
     cpu = CpuMeter(members) if meter else None
-    return inventory, members, playbook('site', inventory, settings, extra_vars, cpu=cpu)
+    return inventory, members, playbook('site', inventory, settings, extra_vars, cpu=cpu, root=root)
 
 
 def metrics_cost(image, workdir, pairs):
@@ -552,6 +557,56 @@ def fact_gathering(inventory):
     started = time.monotonic()
     run([os.path.join(BIN, 'ansible'), '-i', inventory, 'all', '-m', 'ansible.builtin.setup'], cwd=ROOT, env=env)
     return round(time.monotonic() - started, 1)
+
+
+# --- two revisions paired -------------------------------------------------------------------
+
+def git(*args):
+    return run(['git', '-C', ROOT] + list(args)).strip()
+
+
+def compare_rounds(image, workdir, revision, runs):
+    """The tree at revision (a git worktree made for the run, with this tree's .cache) against this
+    tree, paired: per round each deploys fresh 3+3 containers with its site.yml and runs it again,
+    alternating which tree goes first; every run metered. Same Python, Ansible, image and archive."""
+    commit = git('rev-parse', '--verify', revision + '^{commit}')
+    other = os.path.join(workdir, 'tree-' + commit[:12])
+    git('worktree', 'add', '--detach', other, commit)
+    try:
+        if not os.path.exists(os.path.join(other, '.cache')):
+            os.symlink(os.path.join(ROOT, '.cache'), os.path.join(other, '.cache'))
+        trees = collections.OrderedDict([('before', other), ('after', ROOT)])
+        runs_of = dict((name, collections.defaultdict(list)) for name in trees)
+        for index, order in paired(runs, list(trees)):
+            for name in order:
+                inventory, members, first = deploy(3, image, workdir, meter=True, root=trees[name])
+                log('%s: second run' % name)
+                second = playbook('site', inventory, cpu=CpuMeter(members), root=trees[name])
+                got = runs_of[name]
+                for what, result in (('first_deploy', first), ('second_run', second)):
+                    got[what].append(result['wall_seconds'])
+                    got[what + '_ansible_cpu'].append(result['cpu']['ansible_process_tree'])
+                    got[what + '_busy_cpu'].append(result['cpu']['busy_cpu_seconds'])
+                got['second_run_changed'].append(second['changed'])
+                if index == 0:
+                    got['tasks_per_host'] = dict(first_deploy=first['tasks_per_host'], second_run=second['tasks_per_host'])
+                    got['node_tasks_per_host'] = dict(first_deploy=first['node_tasks_per_host'],
+                                                      second_run=second['node_tasks_per_host'])
+    finally:
+        git('worktree', 'remove', '--force', other)
+    head = git('rev-parse', 'HEAD')
+    report = dict(before=dict(revision=revision, commit=commit), after=dict(
+        commit=head, tree='this working tree' + (' (with changes not committed)' if git('status', '--porcelain') else '')))
+    for name in trees:
+        got = runs_of[name]
+        for what, values in got.items():
+            report[name][what] = values if what.endswith('_changed') or what.endswith('per_host') else spread(values)
+    report['after_minus_before'] = dict(
+        (what, [round(b - a, 1) for a, b in zip(runs_of['before'][what], runs_of['after'][what])])
+        for what in ('first_deploy', 'second_run', 'first_deploy_ansible_cpu', 'second_run_ansible_cpu'))
+    report['note'] = ('3+3, plain Ansible, each run from fresh containers; wall seconds and CPU seconds (the Ansible '
+                      'process tree; the whole machine busy) per run; after_minus_before per round, in the order run')
+    return report
 
 
 # --- the floor: a first deploy's node work without Ansible -------------------------------
@@ -761,6 +816,7 @@ def main():
     parser.add_argument('--no-mitogen', action='store_true')
     parser.add_argument('--metrics-cost', type=int, default=0, metavar='N')
     parser.add_argument('--floor', type=int, default=0, metavar='N')
+    parser.add_argument('--compare', metavar='REVISION')
     args = parser.parse_args()
     if args.quick:
         args.runs = 1
@@ -774,6 +830,8 @@ def main():
             report['metrics_cost'] = metrics_cost(image, workdir, args.metrics_cost)
         elif args.floor:
             report['floor'] = floor_rounds(image, workdir, args.floor)
+        elif args.compare:
+            report['compare'] = compare_rounds(image, workdir, args.compare, args.runs)
         else:
             measure_all(report, args, image, workdir)
     finally:
