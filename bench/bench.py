@@ -596,7 +596,7 @@ def compare_rounds(image, workdir, revision, runs):
         git('worktree', 'remove', '--force', other)
     head = git('rev-parse', 'HEAD')
     report = dict(before=dict(revision=revision, commit=commit), after=dict(
-        commit=head, tree='this working tree' + (' (with changes not committed)' if git('status', '--porcelain') else '')))
+        commit=head, tree='this working tree' + (' (with changes not committed)' if git('status', '--porcelain', '--untracked-files=no') else '')))
     for name in trees:
         got = runs_of[name]
         for what, values in got.items():
