@@ -27,7 +27,7 @@ help:
 	@echo "make test          lint + unit tests + molecule test (what CI runs)"
 	@echo "make bench         plain and Mitogen: deploy, re-run, rolling restart, scale 3+1/3+3/3+5 (medians of 3), profile, cluster (~35 min)"
 	@echo "make bench-metrics what the metrics exporter adds to a first deploy (3 paired runs, ~8 min)"
-	@echo "make bench-floor   a first deploy against the same node work without Ansible (3 rounds, ~7 min)"
+	@echo "make bench-floor   a first deploy against the same node work without Ansible (3 rounds, ~6 min)"
 	@echo "make bench-compare REV=<commit>  this tree against another revision, paired (3 rounds, ~15 min)"
 	@echo "make ee            build the AWX execution environment image from local parts (no registry)"
 
@@ -137,19 +137,21 @@ bench-metrics: harness
 	mv bench/results/.metrics-cost.json bench/results/metrics-cost-$$(date +%Y%m%d).json
 	cat bench/results/metrics-cost-$$(date +%Y%m%d).json
 
-# How far a first deploy is above the same node work done without Ansible: 3 rounds.
+# How far a first deploy is above the same node work done without Ansible: 3 rounds
+# (BENCH_ARGS="--floor N" for another count).
 bench-floor: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
-	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --floor 3 > bench/results/.floor.json
-	mv bench/results/.floor.json bench/results/floor-$$(date +%Y%m%d).json
-	cat bench/results/floor-$$(date +%Y%m%d).json
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --floor 3 $(BENCH_ARGS) > bench/results/.floor.json
+	out=bench/results/floor-$$(date +%Y%m%d).json; n=2; \
+	while [ -e $$out ]; do out=bench/results/floor-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
+	mv bench/results/.floor.json $$out && cat $$out
 
 # This tree against another revision, paired (first deploy and second run, 3 rounds):
 #   make bench-compare REV=<commit>
 bench-compare: harness
 	@test -n "$(REV)" || { echo "make bench-compare needs REV=<git revision> to compare this tree with" >&2; exit 2; }
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
-	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --compare $(REV) > bench/results/.compare.json
+	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --compare $(REV) $(BENCH_ARGS) > bench/results/.compare.json
 	out=bench/results/compare-$$(date +%Y%m%d).json; n=2; \
 	while [ -e $$out ]; do out=bench/results/compare-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
 	mv bench/results/.compare.json $$out && cat $$out

@@ -109,6 +109,8 @@ def fresh_cluster(brokers, image, workdir, host_vars=None, root=ROOT):
             raise SystemExit('container %s did not boot (systemd: %s)' % (node.name, state))
     inventory = os.path.join(workdir, '3+%d' % brokers + ('' if root == ROOT else '-' + os.path.basename(root)))
     os.makedirs(inventory, exist_ok=True)
+    if not os.path.isdir(os.path.join(root, 'inventories', 'local', 'group_vars')):
+        raise SystemExit('%s has no inventories/local/group_vars to deploy with' % root)
     if not os.path.exists(os.path.join(inventory, 'group_vars')):
         os.symlink(os.path.join(root, 'inventories', 'local', 'group_vars'), os.path.join(inventory, 'group_vars'))
     groups = {}
@@ -263,14 +265,15 @@ class DockerCommands(object):
         return dict(counts)
 
 
-def playbook(name, inventory, settings=None, extra_vars=None, cpu=None, root=ROOT):
+def playbook(name, inventory, settings=None, extra_vars=None, cpu=None, root=ROOT, count_commands=None):
     """Run playbooks/<name>.yml of the tree at root; with cpu (a CpuMeter) the result says where its
-    CPU time went and how many commands the docker connection ran on each node."""
+    CPU time went and (unless count_commands is false) how many commands the docker connection ran
+    on each node."""
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.posix.json', ANSIBLE_CONFIG=os.path.join(root, 'ansible.cfg'),
                KRAFT_KAFKA_ARCHIVE=ARCHIVE)
     env.pop('KRAFT_ARCHIVE_MIRROR', None)
     env.update(settings or {})
-    commands = DockerCommands() if cpu else None
+    commands = DockerCommands() if (cpu if count_commands is None else count_commands) else None
     if commands:
         commands.wrap(env)
     argv = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, 'playbooks/%s.yml' % name]
@@ -346,7 +349,8 @@ def public(result):
     return dict((k, v) for k, v in result.items() if k not in ('started', 'raw'))
 
 
-def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None, meter=False, root=ROOT):
+def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=None, meter=False, root=ROOT,
+           count_commands=None):
     """site.yml (of the tree at root) on fresh containers: the inventory, the nodes, the playbook's
     result (with cpu where meter)."""
     inventory, members = fresh_cluster(brokers, image, workdir, host_vars, root)
@@ -354,7 +358,8 @@ def deploy(brokers, image, workdir, settings=None, extra_vars=None, host_vars=No
     how = (' under %s' % under if settings else '') + (' with %s' % json.dumps(extra_vars) if extra_vars else '')
     log('3+%d: containers up; site.yml%s%s' % (brokers, how, '' if root == ROOT else ' of ' + os.path.basename(root)))
     cpu = CpuMeter(members) if meter else None
-    return inventory, members, playbook('site', inventory, settings, extra_vars, cpu=cpu, root=root)
+    return inventory, members, playbook('site', inventory, settings, extra_vars, cpu=cpu, root=root,
+                                        count_commands=count_commands)
 
 
 def metrics_cost(image, workdir, pairs):
@@ -568,7 +573,10 @@ def git(*args):
 def compare_rounds(image, workdir, revision, runs):
     """The tree at revision (a git worktree made for the run, with this tree's .cache) against this
     tree, paired: per round each deploys fresh 3+3 containers with its site.yml and runs it again,
-    alternating which tree goes first; every run metered. Same Python, Ansible, image and archive."""
+    alternating which tree goes first; every run metered (the CPU counters only: the docker commands
+    are not counted, whose logging wrapper would cost each tree in proportion to its commands). Both
+    trees run with this tree's bench: the same Python, Ansible, image, archive, container settings
+    and cleanup."""
     commit = git('rev-parse', '--verify', revision + '^{commit}')
     other = os.path.join(workdir, 'tree-' + commit[:12])
     git('worktree', 'add', '--detach', other, commit)
@@ -579,9 +587,9 @@ def compare_rounds(image, workdir, revision, runs):
         runs_of = dict((name, collections.defaultdict(list)) for name in trees)
         for index, order in paired(runs, list(trees)):
             for name in order:
-                inventory, members, first = deploy(3, image, workdir, meter=True, root=trees[name])
+                inventory, members, first = deploy(3, image, workdir, meter=True, root=trees[name], count_commands=False)
                 log('%s: second run' % name)
-                second = playbook('site', inventory, cpu=CpuMeter(members), root=trees[name])
+                second = playbook('site', inventory, cpu=CpuMeter(members), root=trees[name], count_commands=False)
                 got = runs_of[name]
                 for what, result in (('first_deploy', first), ('second_run', second)):
                     got[what].append(result['wall_seconds'])
@@ -593,7 +601,8 @@ def compare_rounds(image, workdir, revision, runs):
                     got['node_tasks_per_host'] = dict(first_deploy=first['node_tasks_per_host'],
                                                       second_run=second['node_tasks_per_host'])
     finally:
-        git('worktree', 'remove', '--force', other)
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'remove', '--force', other], check=False, capture_output=True)
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'prune'], check=False, capture_output=True)
     head = git('rev-parse', 'HEAD')
     report = dict(before=dict(revision=revision, commit=commit), after=dict(
         commit=head, tree='this working tree' + (' (with changes not committed)' if git('status', '--porcelain', '--untracked-files=no') else '')))
@@ -628,8 +637,13 @@ def format_commands(result):
     for play in result['plays']:
         for task in play['tasks']:
             if task['task']['name'].rsplit(' : ', 1)[-1] == FORMAT_TASK:
-                commands.update((host, outcome['cmd']) for host, outcome in task['hosts'].items()
-                                if not outcome.get('skipped'))
+                for host, outcome in task['hosts'].items():
+                    if outcome.get('skipped'):
+                        continue
+                    if 'cmd' not in outcome:
+                        raise SystemExit('floor: the format task of %s shows no command line (no_log, as in secure mode); '
+                                         'the floor measures the plain deploy' % host)
+                    commands[host] = outcome['cmd']
     return commands
 
 
@@ -661,7 +675,9 @@ def node_layout(node, argv):
     current = os.path.dirname(os.path.dirname(argv[0]))  # <current>/bin/kafka-storage.sh
     release = run(['docker', 'exec', node.name, 'readlink', '-f', current]).strip()
     port = int(props['listeners'].split(',')[0].rsplit(':', 1)[1])
-    return dict(release=release, dirs=sorted(set(dirs)), port=port)
+    environment = run(['docker', 'exec', node.name, 'systemctl', 'show', 'kafka', '-p', 'Environment', '--value']).split()
+    log_dir = [word.split('=', 1)[1] for word in environment if word.startswith('LOG_DIR=')][0]
+    return dict(release=release, dirs=sorted(set(dirs)), port=port, log_dir=log_dir)
 
 
 def wait_listening(members, layouts, timeout=120):
@@ -678,16 +694,25 @@ def wait_listening(members, layouts, timeout=120):
                 time.sleep(0.1)
 
 
-def wait_registered(brokers, timeout=120):
-    """Until a broker's metadata lists every broker (registered and unfenced), as site.yml's gate."""
+def wait_registered(brokers, layouts, timeout=120):
+    """Until every broker is registered and unfenced (DescribeCluster), as site.yml's broker gate
+    waits for them."""
     from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
     wanted = set(node.node_id for node in brokers)
-    admin = KafkaAdminClient(bootstrap_servers=['%s:9092' % node.address for node in brokers], request_timeout_ms=5000)
+    admin = KafkaAdminClient(bootstrap_servers=['%s:%d' % (node.address, layouts[node.name]['port']) for node in brokers],
+                             request_timeout_ms=5000)
     try:
         deadline = time.monotonic() + timeout
-        while set(b['broker_id'] for b in admin.describe_cluster()['brokers']) != wanted:
+        while True:
+            try:
+                unfenced = set(b['broker_id'] for b in admin.describe_cluster()['brokers'] if not b.get('is_fenced'))
+            except KafkaError:
+                unfenced = set()
+            if unfenced == wanted:
+                return
             if time.monotonic() > deadline:
-                raise SystemExit('floor: brokers %s not all registered' % sorted(wanted))
+                raise SystemExit('floor: brokers %s not all registered and unfenced' % sorted(wanted))
             time.sleep(0.1)
     finally:
         admin.close()
@@ -695,22 +720,25 @@ def wait_registered(brokers, timeout=120):
 
 def floor_run(members, argvs, layouts):
     """The node work of a first deploy, done by docker exec alone on nodes that site.yml deployed
-    and that were then stopped and emptied (data and release gone; user, directories and files
-    kept): unpack the release on every node, format every node with the deploy's own command
-    line, start the controllers together and wait for their listeners, start the brokers together
-    and wait until all are registered. Seconds of each step and in all."""
+    and that were then stopped and emptied (data and release gone; the user, directories,
+    configuration, unit, exporter jar and rules and the `current` link kept): push the archive to
+    every node as a file, unpack it, sync every file and remove the archive (as kraft_release
+    does); format every node with the deploy's own command line and environment; start the
+    controllers together and wait for their listeners; start the brokers together and wait until
+    every one is registered and unfenced. Seconds of each step and in all."""
     controllers = [node for node in members if node.group == 'kraft_controllers']
     brokers = [node for node in members if node.group == 'kafka_brokers']
     options = format_jvm_options()
     steps, started = {}, time.monotonic()
     mark = started
-    on_nodes(members, lambda node: ['docker', 'exec', '-i', node.name, 'sh', '-c',
-                                    'cd %s && tar -xzf - --no-same-owner && test -x %s/bin/kafka-server-start.sh && sync -f %s'
-                                    % ((shlex.quote(os.path.dirname(layouts[node.name]['release'])),)
-                                       + (shlex.quote(layouts[node.name]['release']),) * 2)],
-             stdin_path=ARCHIVE)
+    unpack = ('set -e; cd %(parent)s; cat > .bench-archive.tgz; tar -xzf .bench-archive.tgz --no-same-owner; '
+              'rm .bench-archive.tgz; test -x %(release)s/bin/kafka-server-start.sh; '
+              'find %(release)s \\( -type f -o -type d \\) -exec sync {} +')
+    on_nodes(members, lambda node: ['docker', 'exec', '-i', node.name, 'sh', '-c', unpack % dict(
+        parent=shlex.quote(os.path.dirname(layouts[node.name]['release'])), release=shlex.quote(layouts[node.name]['release']))],
+        stdin_path=ARCHIVE)
     steps['unpack'], mark = round(time.monotonic() - mark, 1), time.monotonic()
-    on_nodes(members, lambda node: ['docker', 'exec', '-u', 'kafka', '-e', 'LOG_DIR=/tmp', '-e',
+    on_nodes(members, lambda node: ['docker', 'exec', '-u', 'kafka', '-e', 'LOG_DIR=' + layouts[node.name]['log_dir'], '-e',
                                     'KAFKA_JVM_PERFORMANCE_OPTS=' + options, node.name] + argvs[node.name])
     steps['format'], mark = round(time.monotonic() - mark, 1), time.monotonic()
     on_nodes(controllers, lambda node: ['docker', 'exec', node.name, 'systemctl', 'start', 'kafka'])
@@ -718,7 +746,7 @@ def floor_run(members, argvs, layouts):
     steps['controllers_listening'], mark = round(time.monotonic() - mark, 1), time.monotonic()
     on_nodes(brokers, lambda node: ['docker', 'exec', node.name, 'systemctl', 'start', 'kafka'])
     wait_listening(brokers, layouts)
-    wait_registered(brokers)
+    wait_registered(brokers, layouts)
     steps['brokers_registered'] = round(time.monotonic() - mark, 1)
     return round(time.monotonic() - started, 1), steps
 
@@ -765,11 +793,12 @@ def floor_rounds(image, workdir, runs):
                 floor_steps=dict((name, spread(values)) for name, values in steps.items()),
                 ansible_above_floor=[round(a - b, 1) for a, b in zip(deploys, floors)],
                 check_run=dict(spread(checks), changed=changed), cpu=cpu,
-                note='3+3, plain Ansible; the floor is what no orchestration can go below on this machine: the '
-                     'same unpack, format and starts with nothing between them but docker exec, and the same '
-                     'waits (controllers listening, then every broker registered). It leaves out what is cheap '
-                     'without Ansible (user, directories, configuration files and unit, kept from the deploy) '
-                     'and what the deploy does besides (discovery, gates, verification)')
+                note='3+3, plain Ansible; the floor is the node work no orchestration can go below on this machine: '
+                     'the same push and unpack, format and starts with nothing between them but docker exec; it waits '
+                     'for the controllers to listen (not for a leader and caught-up voters, as the deploy does: the brokers '
+                     'cannot register without a leader) and for every broker registered and unfenced. It leaves out what '
+                     'is cheap without Ansible (user, directories, configuration files, unit, exporter jar and rules, kept '
+                     'from the deploy) and what the deploy does besides (discovery, gates, verification)')
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -822,7 +851,11 @@ def main():
         args.runs = 1
     image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
     workdir = tempfile.mkdtemp(prefix='kraft-bench-')
-    report = dict(date=datetime.date.today().isoformat(), machine=machine(),
+    changed = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no'],
+                             capture_output=True, text=True, check=False).stdout.strip()
+    commit = subprocess.run(['git', '-C', ROOT, 'rev-parse', 'HEAD'], capture_output=True, text=True, check=False).stdout.strip()
+    report = dict(date=datetime.date.today().isoformat(), started=time.strftime('%H:%M:%S %Z'), machine=machine(),
+                  commit=(commit or 'unknown') + (' with changes not committed' if changed else ''),
                   project_settings='ansible.cfg: pipelining on, forks 12, gathering explicit (no play gathers facts)',
                   ansible_defaults='ANSIBLE_PIPELINING=False ANSIBLE_FORKS=5')
     try:

@@ -10,9 +10,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'bench'))
 import bench  # noqa: E402
 
 
+def format_task():
+    import yaml
+    with open(os.path.join(bench.ROOT, 'roles', 'kafka', 'tasks', 'storage.yml')) as handle:
+        (task,) = [t for t in yaml.safe_load(handle) if t.get('name') == bench.FORMAT_TASK]
+    return task
+
+
 def test_format_jvm_options_come_from_the_roles_format_task():
     options = bench.format_jvm_options()
     assert '-XX:+UseSerialGC' in options.split()
+
+
+def test_the_floor_gives_kafka_storage_the_format_tasks_whole_environment():
+    # floor_run sets LOG_DIR (the unit's, which the task's is too) and these options: a variable
+    # added to the task would be missing from the floor's format.
+    assert sorted(format_task()['environment']) == ['KAFKA_JVM_PERFORMANCE_OPTS', 'LOG_DIR']
+
+
+def test_the_format_task_runs_an_argv_that_format_commands_can_read():
+    task = format_task()
+    assert 'argv' in task['ansible.builtin.command'] and 'loop' not in task
 
 
 def result_with(tasks):
@@ -32,6 +50,15 @@ def test_format_commands_per_host_from_the_json_callback():
 
 def test_format_commands_of_a_run_that_formatted_nothing():
     assert bench.format_commands(result_with([('other', {'b1': dict(cmd=['x'])})])) == {}
+
+
+def test_format_commands_refuses_a_hidden_command_line():
+    with pytest.raises(SystemExit, match='no_log'):
+        bench.format_commands(result_with([(bench.FORMAT_TASK, {'b1': dict(censored='hidden')})]))
+
+
+def test_public_results_leave_out_the_raw_playbook_output():
+    assert bench.public(dict(wall_seconds=1.0, started=2.0, raw={'plays': []})) == dict(wall_seconds=1.0)
 
 
 @pytest.mark.parametrize('runs,expected', [([3.0, 1.0, 2.0], 2.0), ([4.0, 1.0], 2.5)])
