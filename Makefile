@@ -119,16 +119,20 @@ molecule: harness floor-venv image-debian13 promtool ee
 
 test: lint unit molecule
 
+# bench/results/.<name>.json (what bench.py just printed) to bench/results/<name>-<date>.json, or
+# <name>-<date>-<n>.json where a bench of that name ran that day already (another machine, another
+# commit): never over an earlier file; then print it.
+keep_result = out=bench/results/$(1)-$$(date +%Y%m%d).json; n=2; \
+	while [ -e $$out ]; do out=bench/results/$(1)-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
+	mv bench/results/.$(1).json $$out && cat $$out
+
 # Benchmarks (bench/bench.py), plain Ansible and Mitogen paired, medians of 3: first deploy, re-run,
 # gated rolling restart, scale 3+1/3+3/3+5, the first deploy's per-task profile; producer throughput
 # and end-to-end latency, Ansible settings before/after; JSON to bench/results/.
 bench: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py $(BENCH_ARGS) > bench/results/.bench.json
-	@# A second bench on one day (another machine, another commit) does not overwrite the first.
-	out=bench/results/bench-$$(date +%Y%m%d).json; n=2; \
-	while [ -e $$out ]; do out=bench/results/bench-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
-	mv bench/results/.bench.json $$out && cat $$out
+	$(call keep_result,bench)
 
 # What the metrics exporter adds to a first deploy: 3 paired first deploys, off and on.
 bench-metrics: harness
@@ -142,9 +146,7 @@ bench-metrics: harness
 bench-floor: harness
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --floor 3 $(BENCH_ARGS) > bench/results/.floor.json
-	out=bench/results/floor-$$(date +%Y%m%d).json; n=2; \
-	while [ -e $$out ]; do out=bench/results/floor-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
-	mv bench/results/.floor.json $$out && cat $$out
+	$(call keep_result,floor)
 
 # This tree against another revision, paired (first deploy and second run, 3 rounds):
 #   make bench-compare REV=<commit>
@@ -152,9 +154,7 @@ bench-compare: harness
 	@test -n "$(REV)" || { echo "make bench-compare needs REV=<git revision> to compare this tree with" >&2; exit 2; }
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) molecule destroy -s default >/dev/null 2>&1 || true
 	KRAFT_TEST_IMAGE=$(IMAGE_TAG) python bench/bench.py --compare $(REV) $(BENCH_ARGS) > bench/results/.compare.json
-	out=bench/results/compare-$$(date +%Y%m%d).json; n=2; \
-	while [ -e $$out ]; do out=bench/results/compare-$$(date +%Y%m%d)-$$n.json; n=$$((n+1)); done; \
-	mv bench/results/.compare.json $$out && cat $$out
+	$(call keep_result,compare)
 
 clean: cluster-down
 	rm -rf $(VENV) .cache

@@ -286,16 +286,21 @@ def playbook(name, inventory, settings=None, extra_vars=None, cpu=None, root=ROO
             shutil.rmtree(commands.dir, ignore_errors=True)
 
 
+def children_cpu_seconds():
+    """User and system CPU seconds of this process's finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_playbook(argv, env, cpu, commands, root):
     """playbook()'s run and what it reports."""
     counters = cpu.read(busy_first=False) if cpu else None
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = children_cpu_seconds()
     started = time.monotonic()
     proc = subprocess.run(argv,
                           cwd=root, env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ansible_seconds = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
+    ansible_seconds = children_cpu_seconds() - children
     cpu_report = cpu.report(counters, cpu.read(busy_first=True), ansible_seconds, wall) if cpu else None
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-3000:])
@@ -570,6 +575,13 @@ def git(*args):
     return run(['git', '-C', ROOT] + list(args)).strip()
 
 
+def this_commit():
+    """HEAD of this tree, and whether tracked files differ from it (make's own output file is not tracked)."""
+    def out(*args):
+        return subprocess.run(['git', '-C', ROOT] + list(args), capture_output=True, text=True, check=False).stdout.strip()
+    return (out('rev-parse', 'HEAD') or 'unknown') + (' with changes not committed' if out('status', '--porcelain', '--untracked-files=no') else '')
+
+
 def compare_rounds(image, workdir, revision, runs):
     """The tree at revision (a git worktree made for the run, with this tree's .cache) against this
     tree, paired: per round each deploys fresh 3+3 containers with its site.yml and runs it again,
@@ -603,9 +615,7 @@ def compare_rounds(image, workdir, revision, runs):
     finally:
         subprocess.run(['git', '-C', ROOT, 'worktree', 'remove', '--force', other], check=False, capture_output=True)
         subprocess.run(['git', '-C', ROOT, 'worktree', 'prune'], check=False, capture_output=True)
-    head = git('rev-parse', 'HEAD')
-    report = dict(before=dict(revision=revision, commit=commit), after=dict(
-        commit=head, tree='this working tree' + (' (with changes not committed)' if git('status', '--porcelain', '--untracked-files=no') else '')))
+    report = dict(before=dict(revision=revision, commit=commit), after=dict(commit=this_commit(), tree='this working tree'))
     for name in trees:
         got = runs_of[name]
         for what, values in got.items():
@@ -623,12 +633,17 @@ def compare_rounds(image, workdir, revision, runs):
 FORMAT_TASK = 'Format the unformatted data directories'
 
 
-def format_jvm_options():
-    """The JVM options the roles' format task gives kafka-storage (roles/kafka/tasks/storage.yml)."""
+def format_task():
+    """The roles' format task (roles/kafka/tasks/storage.yml), as YAML data."""
     import yaml  # ansible-core's dependency
     with open(os.path.join(ROOT, 'roles', 'kafka', 'tasks', 'storage.yml')) as handle:
         (task,) = [t for t in yaml.safe_load(handle) if t.get('name') == FORMAT_TASK]
-    return task['environment']['KAFKA_JVM_PERFORMANCE_OPTS']
+    return task
+
+
+def format_jvm_options():
+    """The JVM options the roles' format task gives kafka-storage."""
+    return format_task()['environment']['KAFKA_JVM_PERFORMANCE_OPTS']
 
 
 def format_commands(result):
@@ -771,12 +786,10 @@ def floor_rounds(image, workdir, runs):
         log('floor: unpack, format, start without Ansible')
         meter = CpuMeter(members) if index == 0 else None
         before = meter.read(busy_first=False) if meter else None
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children = children_cpu_seconds()
         wall, took = floor_run(members, argvs, layouts)
         if meter:
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            clients = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
-            report = meter.report(before, meter.read(busy_first=True), clients, wall)
+            report = meter.report(before, meter.read(busy_first=True), children_cpu_seconds() - children, wall)
             report['docker_clients'] = report.pop('ansible_process_tree')
             cpu = dict(first_deploy=first['cpu'], floor=report)
         log('floor: site.yml on what the floor left (must change nothing)')
@@ -851,11 +864,8 @@ def main():
         args.runs = 1
     image = os.environ.get('KRAFT_TEST_IMAGE') or open(os.path.join(ROOT, '.cache', 'image-tag')).read().strip()
     workdir = tempfile.mkdtemp(prefix='kraft-bench-')
-    changed = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '--untracked-files=no'],
-                             capture_output=True, text=True, check=False).stdout.strip()
-    commit = subprocess.run(['git', '-C', ROOT, 'rev-parse', 'HEAD'], capture_output=True, text=True, check=False).stdout.strip()
     report = dict(date=datetime.date.today().isoformat(), started=time.strftime('%H:%M:%S %Z'), machine=machine(),
-                  commit=(commit or 'unknown') + (' with changes not committed' if changed else ''),
+                  commit=this_commit(),
                   project_settings='ansible.cfg: pipelining on, forks 12, gathering explicit (no play gathers facts)',
                   ansible_defaults='ANSIBLE_PIPELINING=False ANSIBLE_FORKS=5')
     try:

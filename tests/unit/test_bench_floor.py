@@ -10,13 +10,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'bench'))
 import bench  # noqa: E402
 
 
-def format_task():
-    import yaml
-    with open(os.path.join(bench.ROOT, 'roles', 'kafka', 'tasks', 'storage.yml')) as handle:
-        (task,) = [t for t in yaml.safe_load(handle) if t.get('name') == bench.FORMAT_TASK]
-    return task
-
-
 def test_format_jvm_options_come_from_the_roles_format_task():
     options = bench.format_jvm_options()
     assert '-XX:+UseSerialGC' in options.split()
@@ -25,11 +18,11 @@ def test_format_jvm_options_come_from_the_roles_format_task():
 def test_the_floor_gives_kafka_storage_the_format_tasks_whole_environment():
     # floor_run sets LOG_DIR (the unit's, which the task's is too) and these options: a variable
     # added to the task would be missing from the floor's format.
-    assert sorted(format_task()['environment']) == ['KAFKA_JVM_PERFORMANCE_OPTS', 'LOG_DIR']
+    assert sorted(bench.format_task()['environment']) == ['KAFKA_JVM_PERFORMANCE_OPTS', 'LOG_DIR']
 
 
 def test_the_format_task_runs_an_argv_that_format_commands_can_read():
-    task = format_task()
+    task = bench.format_task()
     assert 'argv' in task['ansible.builtin.command'] and 'loop' not in task
 
 
